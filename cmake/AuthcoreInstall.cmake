@@ -1,0 +1,1 @@
+# Install rules; filled out by the packaging work (DESIGN §1).

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The one list of Debian 12 packages authcore needs to build, test, benchmark
+# and document itself. Installs only what is missing; does nothing (and needs
+# no privileges) when everything is present. Runs as root, or through sudo.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  cmake ninja-build g++ pkg-config
+  # library dependencies (DESIGN §1)
+  libssl-dev libsodium-dev nlohmann-json3-dev libcrypt-dev
+  libsqlite3-dev libpq-dev
+  # examples: authctl (CLI11) and authcore-server (Boost.Beast, Asio, URL)
+  libcli11-dev libboost1.81-dev libboost-url1.81-dev
+  # tests: Catch2 v2, a throwaway PostgreSQL, interop peers run by /usr/bin/python3
+  catch2 postgresql-15 python3 python3-jwt python3-passlib python3-bcrypt python3-argon2
+  # benchmarks and their peers
+  libbenchmark-dev libjwt-dev libcpp-jwt-dev wrk
+  # fuzzing (clang's libFuzzer runtime) and the API reference
+  clang-14 libclang-rt-14-dev doxygen
+)
+
+is_installed() {
+  [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
+}
+
+missing=()
+for package in "${packages[@]}"; do
+  is_installed "$package" || missing+=("$package")
+done
+
+if [ "${1:-}" = "--check" ]; then
+  [ ${#missing[@]} -eq 0 ] && exit 0
+  echo "missing: ${missing[*]}" >&2
+  exit 1
+fi
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+  as_root=()
+elif command -v sudo >/dev/null 2>&1; then
+  as_root=(sudo)
+else
+  echo "install-deps: need root or sudo to install: ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,16 @@
+// authcore/authcore.hpp: umbrella header; includes every public header.
+#ifndef AUTHCORE_AUTHCORE_HPP
+#define AUTHCORE_AUTHCORE_HPP
+
+#include "authcore/claims.hpp"
+#include "authcore/clock.hpp"
+#include "authcore/dangerous.hpp"
+#include "authcore/error.hpp"
+#include "authcore/hmac_key.hpp"
+#include "authcore/result.hpp"
+#include "authcore/secret.hpp"
+#include "authcore/token_issuer.hpp"
+#include "authcore/token_verifier.hpp"
+#include "authcore/version.hpp"
+
+#endif  // AUTHCORE_AUTHCORE_HPP

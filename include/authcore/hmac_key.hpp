@@ -1,0 +1,88 @@
+// authcore/hmac_key.hpp: HS256 keys and key rings.
+#ifndef AUTHCORE_HMAC_KEY_HPP
+#define AUTHCORE_HMAC_KEY_HPP
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "authcore/export.hpp"
+#include "authcore/result.hpp"
+#include "authcore/secret.hpp"
+
+namespace authcore {
+
+namespace detail {
+class HmacSha256;
+struct KeyAccess;
+}  // namespace detail
+
+/// An HS256 signing and verification key, optionally named by a key id
+/// (`kid`, RFC 7515 §4.1.4). The HMAC key schedule is computed once, here,
+/// and shared by copies; the raw key bytes are not kept. Immutable and safe
+/// to share between threads.
+class AUTHCORE_API HmacKey {
+ public:
+  /// RFC 7518 §3.2: an HS256 key must be at least as long as the hash, 32 bytes.
+  static constexpr std::size_t min_size = 32;
+
+  /// A key from raw bytes. Fails with ErrorCode::invalid_key when `bytes`
+  /// is shorter than min_size or `kid` is not valid UTF-8. An empty `kid`
+  /// means the key has none.
+  static Result<HmacKey> from_bytes(std::string_view bytes, std::string kid = {});
+  /// As from_bytes(), taking the bytes from a SecretBytes.
+  static Result<HmacKey> from_secret(const SecretBytes& secret, std::string kid = {});
+  /// A key from its base64url text (as `authctl keygen` prints it). Fails
+  /// with ErrorCode::invalid_key on bad base64url or a short key.
+  static Result<HmacKey> from_base64url(std::string_view encoded, std::string kid = {});
+  /// A new random 256-bit key.
+  static HmacKey generate(std::string kid = {});
+
+  /// The key id; empty when the key has none.
+  const std::string& kid() const noexcept { return kid_; }
+
+ private:
+  friend struct detail::KeyAccess;
+  HmacKey(std::shared_ptr<const detail::HmacSha256> mac, std::string kid) noexcept;
+
+  std::shared_ptr<const detail::HmacSha256> mac_;
+  std::string kid_;
+};
+
+/// The keys a verifier accepts and the one an issuer signs with (the
+/// current key), for key rotation. Key selection follows DESIGN §3 step 4:
+/// a ring of one key without a kid uses it for every token; otherwise a
+/// token's `kid` must name exactly one key, and a token without `kid` is
+/// checked with the current key.
+class AUTHCORE_API KeyRing {
+ public:
+  /// A ring of one key, which is also the current key. Implicit, so a single
+  /// HmacKey can be passed wherever a KeyRing is expected.
+  KeyRing(HmacKey key);  // NOLINT(google-explicit-constructor)
+
+  /// A ring of several keys; `current_kid` names the signing key. Fails with
+  /// ErrorCode::invalid_key when `keys` is empty, two keys share a kid (the
+  /// empty kid included), or no key has `current_kid`.
+  static Result<KeyRing> create(std::vector<HmacKey> keys, std::string_view current_kid);
+
+  /// The signing key.
+  const HmacKey& current() const noexcept { return keys_[current_]; }
+  /// The key with this kid, or nullptr.
+  const HmacKey* find(std::string_view kid) const noexcept;
+  /// The key that checks a token whose header has (`token_has_kid`) or has
+  /// not a `kid`; nullptr means ErrorCode::unknown_key.
+  const HmacKey* select(bool token_has_kid, std::string_view token_kid) const noexcept;
+  std::size_t size() const noexcept { return keys_.size(); }
+
+ private:
+  KeyRing(std::vector<HmacKey> keys, std::size_t current) noexcept;
+
+  std::vector<HmacKey> keys_;
+  std::size_t current_ = 0;
+};
+
+}  // namespace authcore
+
+#endif  // AUTHCORE_HMAC_KEY_HPP

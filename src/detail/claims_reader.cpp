@@ -1,0 +1,177 @@
+#include "detail/claims_reader.hpp"
+
+#include <optional>
+#include <utility>
+
+#include "detail/compact_jws.hpp"
+
+namespace authcore::detail {
+
+namespace {
+
+// The JSON type a registered claim must have (RFC 7519 §4.1).
+Error wrong_type(std::string_view claim, const char* expected) {
+  return Error{ErrorCode::invalid_claim, "claim \"" + std::string(claim) + "\" must be " + expected};
+}
+
+}  // namespace
+
+// Copies header strings into claims.decoded_: the decoded header is a
+// temporary buffer of the verifier.
+class ClaimsAccess::HeaderVisitor final : public JsonVisitor {
+ public:
+  HeaderVisitor(Claims& claims, JoseHeader& header) noexcept : claims_(claims), header_(header) {}
+
+  bool member(std::string_view name, const JsonValue& value) override {
+    if (name == "alg") {
+      header_.alg_text = value.raw;
+      if (value.kind != JsonKind::string) {
+        header_.alg = JoseHeader::Alg::not_a_string;
+      } else {
+        // Case-sensitive (RFC 7515 §4.1.1), compared after unescaping.
+        std::string alg;
+        json_decode_string(value.raw, alg);
+        header_.alg = alg == "HS256" ? JoseHeader::Alg::hs256 : JoseHeader::Alg::other;
+      }
+    } else if (name == "typ") {
+      if (value.kind == JsonKind::string) claims_.type_ = copy_string(value);
+      header_.bad_typ = value.kind != JsonKind::string;
+    } else if (name == "kid") {
+      header_.has_kid = true;
+      if (value.kind == JsonKind::string) claims_.key_id_ = copy_string(value);
+      header_.bad_kid = value.kind != JsonKind::string;
+    } else if (name == "crit") {
+      header_.has_crit = true;
+    } else if (name == "b64") {
+      header_.has_b64 = true;
+    } else if (name == "jwk" || name == "jku" || name == "x5u" || name == "x5c") {
+      header_.has_key_reference = true;
+    }
+    return true;
+  }
+  bool element(const JsonValue&) override { return true; }
+
+ private:
+  Claims::Span copy_string(const JsonValue& value) {
+    const std::size_t offset = claims_.decoded_.size();
+    json_decode_string(value.raw, claims_.decoded_);
+    return {static_cast<std::uint32_t>(offset), static_cast<std::uint32_t>(claims_.decoded_.size() - offset),
+            true, true};
+  }
+
+  Claims& claims_;
+  JoseHeader& header_;
+};
+
+// Checks that `aud` is an array of strings and records each one.
+class ClaimsAccess::AudienceVisitor final : public JsonVisitor {
+ public:
+  AudienceVisitor(Claims& claims, PayloadVisitor& payload) noexcept : claims_(claims), payload_(payload) {}
+
+  bool member(std::string_view, const JsonValue&) override { return false; }
+  bool element(const JsonValue& value) override;
+
+ private:
+  Claims& claims_;
+  PayloadVisitor& payload_;
+};
+
+class ClaimsAccess::PayloadVisitor final : public JsonVisitor {
+ public:
+  explicit PayloadVisitor(Claims& claims) noexcept : claims_(claims) {}
+
+  bool member(std::string_view name, const JsonValue& value) override {
+    // Every registered claim name has three letters; anything else is custom.
+    if (name.size() != 3) return true;
+    if (name == "exp") return numeric_date(name, value, Rounding::down, claims_.expires_at_);
+    if (name == "nbf") return numeric_date(name, value, Rounding::up, claims_.not_before_);
+    if (name == "iat") return numeric_date(name, value, Rounding::up, claims_.issued_at_);
+    if (name == "sub") return string(name, value, claims_.subject_);
+    if (name == "iss") return string(name, value, claims_.issuer_);
+    if (name == "jti") return string(name, value, claims_.jwt_id_);
+    if (name == "sid") return string(name, value, claims_.session_id_);
+    if (name == "aud") return audience(value);
+    return true;
+  }
+  bool element(const JsonValue&) override { return true; }
+
+  // The first wrongly typed claim; reported only if the JSON itself is valid.
+  std::optional<Error> error;
+
+  Claims::Span record(const JsonValue& value) {
+    if (!value.has_escapes) {
+      const auto offset = static_cast<std::size_t>(value.raw.data() - claims_.payload_.data()) + 1;
+      return {static_cast<std::uint32_t>(offset), static_cast<std::uint32_t>(value.raw.size() - 2), true, false};
+    }
+    const std::size_t offset = claims_.decoded_.size();
+    json_decode_string(value.raw, claims_.decoded_);
+    return {static_cast<std::uint32_t>(offset), static_cast<std::uint32_t>(claims_.decoded_.size() - offset),
+            true, true};
+  }
+
+  bool reject(Error failure) {
+    if (!error) error = std::move(failure);
+    return true;  // keep scanning: a JSON error later in the payload takes precedence
+  }
+
+ private:
+  // RFC 7519 §2: a NumericDate is a JSON number, integer or not.
+  bool numeric_date(std::string_view name, const JsonValue& value, Rounding rounding,
+                    std::optional<std::int64_t>& out) {
+    if (value.kind != JsonKind::number) return reject(wrong_type(name, "a NumericDate (a JSON number)"));
+    out = json_to_seconds(value.raw, rounding);
+    return true;
+  }
+
+  bool string(std::string_view name, const JsonValue& value, Claims::Span& out) {
+    if (value.kind != JsonKind::string) return reject(wrong_type(name, "a string"));
+    out = record(value);
+    return true;
+  }
+
+  // RFC 7519 §4.1.3: a string, or an array of strings.
+  bool audience(const JsonValue& value) {
+    claims_.has_audience_ = true;
+    if (value.kind == JsonKind::string) {
+      claims_.audience_.push_back(record(value));
+      return true;
+    }
+    if (value.kind != JsonKind::array) return reject(wrong_type("aud", "a string or an array of strings"));
+    AudienceVisitor elements(claims_, *this);
+    JsonScanner scanner;
+    scanner.scan(value.raw, &elements);  // already validated: only the visitor can stop it
+    return true;
+  }
+
+  Claims& claims_;
+};
+
+bool ClaimsAccess::AudienceVisitor::element(const JsonValue& value) {
+  if (value.kind != JsonKind::string) {
+    payload_.reject(wrong_type("aud", "a string or an array of strings"));
+    return false;
+  }
+  claims_.audience_.push_back(payload_.record(value));
+  return true;
+}
+
+Result<JoseHeader> ClaimsAccess::read_header(std::string_view header_json, JsonScanner& scanner,
+                                             Claims& claims) {
+  JoseHeader header;
+  HeaderVisitor visitor(claims, header);
+  if (auto scanned = scan_json_object(scanner, header_json, &visitor, "header"); !scanned) {
+    return scanned.error();
+  }
+  return header;
+}
+
+Result<void> ClaimsAccess::read_payload(JsonScanner& scanner, Claims& claims) {
+  PayloadVisitor visitor(claims);
+  if (auto scanned = scan_json_object(scanner, claims.payload_, &visitor, "payload"); !scanned) {
+    return scanned;
+  }
+  if (visitor.error) return std::move(*visitor.error);
+  return {};
+}
+
+}  // namespace authcore::detail

@@ -1,0 +1,77 @@
+#include "authcore/hmac_key.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "detail/base64url.hpp"
+#include "detail/hmac_sha256.hpp"
+#include "detail/utf8.hpp"
+
+namespace authcore {
+
+HmacKey::HmacKey(std::shared_ptr<const detail::HmacSha256> mac, std::string kid) noexcept
+    : mac_(std::move(mac)), kid_(std::move(kid)) {}
+
+Result<HmacKey> HmacKey::from_bytes(std::string_view bytes, std::string kid) {
+  if (bytes.size() < min_size) {
+    return Error{ErrorCode::invalid_key, "an HS256 key needs at least 32 bytes (RFC 7518 §3.2); got " +
+                                             std::to_string(bytes.size())};
+  }
+  if (!detail::is_valid_utf8(kid)) return Error{ErrorCode::invalid_key, "kid is not valid UTF-8"};
+  return HmacKey(std::make_shared<const detail::HmacSha256>(bytes), std::move(kid));
+}
+
+Result<HmacKey> HmacKey::from_secret(const SecretBytes& secret, std::string kid) {
+  return from_bytes(secret.view(), std::move(kid));
+}
+
+Result<HmacKey> HmacKey::from_base64url(std::string_view encoded, std::string kid) {
+  std::string bytes;
+  const bool decoded = detail::base64url_decode(encoded, bytes);
+  SecretBytes secret(bytes);
+  secure_wipe(bytes.data(), bytes.size());
+  if (!decoded) return Error{ErrorCode::invalid_key, "key is not strict base64url"};
+  return from_secret(secret, std::move(kid));
+}
+
+HmacKey HmacKey::generate(std::string kid) {
+  return from_secret(SecretBytes::random(min_size), std::move(kid)).value();
+}
+
+KeyRing::KeyRing(HmacKey key) { keys_.push_back(std::move(key)); }
+
+KeyRing::KeyRing(std::vector<HmacKey> keys, std::size_t current) noexcept
+    : keys_(std::move(keys)), current_(current) {}
+
+Result<KeyRing> KeyRing::create(std::vector<HmacKey> keys, std::string_view current_kid) {
+  if (keys.empty()) return Error{ErrorCode::invalid_key, "a key ring needs at least one key"};
+  for (auto i = keys.begin(); i != keys.end(); ++i) {
+    const auto same_kid = [&](const HmacKey& other) { return other.kid() == i->kid(); };
+    if (std::any_of(std::next(i), keys.end(), same_kid)) {
+      return Error{ErrorCode::invalid_key, "two keys in the ring share the kid \"" + i->kid() + "\""};
+    }
+  }
+  const auto current = std::find_if(keys.begin(), keys.end(),
+                                    [&](const HmacKey& key) { return key.kid() == current_kid; });
+  if (current == keys.end()) {
+    return Error{ErrorCode::invalid_key, "no key in the ring has the current kid \"" +
+                                             std::string(current_kid) + "\""};
+  }
+  const auto index = static_cast<std::size_t>(current - keys.begin());
+  return KeyRing(std::move(keys), index);
+}
+
+const HmacKey* KeyRing::find(std::string_view kid) const noexcept {
+  for (const auto& key : keys_) {
+    if (key.kid() == kid) return &key;
+  }
+  return nullptr;
+}
+
+const HmacKey* KeyRing::select(bool token_has_kid, std::string_view token_kid) const noexcept {
+  if (keys_.size() == 1 && keys_.front().kid().empty()) return &keys_.front();
+  if (!token_has_kid) return &current();
+  return find(token_kid);
+}
+
+}  // namespace authcore

@@ -1,0 +1,117 @@
+#include "authcore/token_verifier.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <limits>
+#include <utility>
+
+#include "detail/claims_reader.hpp"
+#include "detail/json_scanner.hpp"
+#include "detail/jws.hpp"
+
+namespace authcore {
+namespace {
+
+constexpr std::chrono::seconds kMaxLeeway{24 * 60 * 60};
+// Claims stores 32-bit offsets into the payload.
+constexpr std::size_t kMaxTokenBytesLimit = std::numeric_limits<std::uint32_t>::max();
+
+VerifyOptions clamped(VerifyOptions options) {
+  options.leeway = std::clamp(options.leeway, std::chrono::seconds{0}, kMaxLeeway);
+  options.max_token_bytes = std::min(options.max_token_bytes, kMaxTokenBytesLimit);
+  return options;
+}
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// RFC 7515 §4.1.9: media type names are case-insensitive and "application/"
+// may be omitted.
+bool typ_is(std::string_view typ, std::string_view expected) noexcept {
+  constexpr std::string_view prefix = "application/";
+  if (typ.size() > prefix.size() && iequals(typ.substr(0, prefix.size()), prefix)) {
+    typ.remove_prefix(prefix.size());
+  }
+  return iequals(typ, expected);
+}
+
+bool type_matches(std::optional<std::string_view> typ, TokenType expected) noexcept {
+  if (expected == TokenType::refresh) return typ && typ_is(*typ, "rt+jwt");
+  // Access tokens from issuers that do not type them (PyJWT writes "JWT",
+  // others nothing) are accepted; a refresh token's "rt+jwt" never is.
+  return !typ || typ_is(*typ, "at+jwt") || typ_is(*typ, "JWT");
+}
+
+Error reject(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
+
+Result<void> check_times(const Claims& claims, const VerifyOptions& options, std::int64_t now) {
+  // All NumericDates are within ±2^62 and the leeway within a day, so none
+  // of these sums can overflow.
+  const std::int64_t leeway = options.leeway.count();
+  now = std::clamp(now, -detail::kNumericDateLimit, detail::kNumericDateLimit);
+  if (const auto exp = claims.expires_at()) {
+    if (now > *exp + leeway) return reject(ErrorCode::expired, "token expired");
+  } else if (options.require_exp) {
+    return reject(ErrorCode::missing_claim, "token has no exp claim");
+  }
+  if (const auto nbf = claims.not_before(); nbf && now < *nbf - leeway) {
+    return reject(ErrorCode::not_yet_valid, "token is not valid yet (nbf)");
+  }
+  if (const auto iat = claims.issued_at(); iat && *iat > now + leeway) {
+    return reject(ErrorCode::issued_in_future, "token issued in the future (iat)");
+  }
+  return {};
+}
+
+Result<void> check_parties(const Claims& claims, const VerifyOptions& options) {
+  if (options.issuer) {
+    const auto iss = claims.issuer();
+    if (!iss) return reject(ErrorCode::missing_claim, "token has no iss claim");
+    if (*iss != *options.issuer) return reject(ErrorCode::invalid_issuer, "token iss is not the expected issuer");
+  }
+  if (options.audience) {
+    if (!claims.has_audience()) return reject(ErrorCode::missing_claim, "token has no aud claim");
+    const auto audience = claims.audience();
+    if (std::find(audience.begin(), audience.end(), *options.audience) == audience.end()) {
+      return reject(ErrorCode::invalid_audience, "token aud does not include the expected audience");
+    }
+  } else if (claims.has_audience()) {
+    return reject(ErrorCode::invalid_audience, "token has an aud claim but no audience is expected");
+  }
+  for (const auto& name : options.required_claims) {
+    if (!claims.contains(name)) return reject(ErrorCode::missing_claim, "token has no " + name + " claim");
+  }
+  return {};
+}
+
+}  // namespace
+
+TokenVerifier::TokenVerifier(KeyRing keys, VerifyOptions options, const Clock& clock)
+    : keys_(std::move(keys)), options_(clamped(std::move(options))), clock_(&clock) {}
+
+Result<Claims> TokenVerifier::verify(std::string_view token) const noexcept {
+  Claims claims;
+  detail::JsonScanner scanner;
+  // Steps 1-5: size, segments, header, key, MAC (RFC 7515).
+  if (auto authentic = detail::verify_jws(token, keys_, options_, scanner, claims); !authentic) {
+    return authentic.error();
+  }
+  // 6. Only an authentic payload is parsed.
+  if (auto read = detail::ClaimsAccess::read_payload(scanner, claims); !read) return read.error();
+
+  // 7. The claims (RFC 7519 §7.2 step 10 and §4.1).
+  if (options_.expected_type && !type_matches(claims.type(), *options_.expected_type)) {
+    return reject(ErrorCode::wrong_token_type,
+                  "token typ is not that of a" + std::string(*options_.expected_type == TokenType::access
+                                                                 ? "n access token"
+                                                                 : " refresh token"));
+  }
+  if (auto checked = check_times(claims, options_, clock_->unix_seconds()); !checked) return checked.error();
+  if (auto checked = check_parties(claims, options_); !checked) return checked.error();
+  return claims;
+}
+
+}  // namespace authcore

@@ -1,0 +1,61 @@
+// Helpers shared by the tests: an independent token forger (OpenSSL's
+// one-shot HMAC, not authcore's), fixture paths and a python3 runner.
+#ifndef AUTHCORE_TESTS_SUPPORT_TEST_SUPPORT_HPP
+#define AUTHCORE_TESTS_SUPPORT_TEST_SUPPORT_HPP
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "authcore/clock.hpp"
+#include "authcore/hmac_key.hpp"
+
+namespace authcore::test {
+
+/// The instant most tests run at: 2023-11-14T22:13:20Z.
+inline constexpr std::int64_t kNow = 1'700'000'000;
+
+/// 32 bytes, the key most tests sign with.
+inline const std::string kKeyBytes = "0123456789abcdef0123456789abcdef";
+
+/// A one-key ring without kid over kKeyBytes.
+HmacKey test_key(std::string kid = {});
+
+/// Unpadded base64url, written independently of src/detail.
+std::string b64(std::string_view bytes);
+
+/// HMAC-SHA256 with OpenSSL's one-shot HMAC().
+std::string hmac_sha256(std::string_view key, std::string_view message);
+
+/// b64(header) '.' b64(payload) '.' b64(HMAC(key, those two)): any header
+/// and payload bytes, with a correct MAC.
+std::string forge(std::string_view header_json, std::string_view payload_json,
+                  std::string_view key = kKeyBytes);
+
+/// The default test header: {"alg":"HS256","typ":"at+jwt"}.
+inline constexpr std::string_view kAccessHeader = R"({"alg":"HS256","typ":"at+jwt"})";
+
+/// A payload valid at kNow: sub, iat = kNow, exp = kNow + 900.
+std::string default_payload();
+
+/// ../shared (DESIGN.md, testvectors/): $AUTHCORE_SHARED_DIR, or the
+/// directory configured at build time.
+std::string shared_dir();
+
+/// Reads a whole file; throws std::runtime_error if it cannot.
+std::string read_file(const std::string& path);
+
+struct ProcessResult {
+  int exit_code = -1;
+  std::string out;  ///< standard output
+};
+
+/// Runs /usr/bin/python3 (Debian's, with python3-jwt & co.) on `script`
+/// with `args`, feeding `input` on stdin. No shell is involved.
+ProcessResult run_python(const std::string& script, const std::vector<std::string>& args,
+                         std::string_view input = {});
+
+}  // namespace authcore::test
+
+#endif
