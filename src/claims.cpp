@@ -20,9 +20,20 @@ std::optional<std::string_view> Claims::text(const Span& span) const noexcept {
 
 std::vector<std::string_view> Claims::audience() const {
   std::vector<std::string_view> audience;
-  audience.reserve(audience_.size());
-  for (const auto& span : audience_) audience.push_back(*text(span));
+  if (!audience_first_.present) return audience;
+  audience.reserve(1 + audience_rest_.size());
+  audience.push_back(*text(audience_first_));
+  for (const auto& span : audience_rest_) audience.push_back(*text(span));
   return audience;
+}
+
+bool Claims::audience_includes(std::string_view audience) const noexcept {
+  if (!audience_first_.present) return false;
+  if (text(audience_first_) == audience) return true;
+  for (const auto& span : audience_rest_) {
+    if (text(span) == audience) return true;
+  }
+  return false;
 }
 
 namespace {
@@ -49,10 +60,25 @@ class MemberFinder final : public detail::JsonVisitor {
 }  // namespace
 
 std::optional<std::string_view> Claims::raw(std::string_view name) const {
+  if (!members_overflow_) {
+    for (std::size_t i = 0; i < member_count_; ++i) {
+      const Member& member = members_[i];
+      if (text(member.name) == name) return std::string_view(payload_).substr(member.value_offset, member.value_size);
+    }
+    return std::nullopt;
+  }
   MemberFinder finder(name);
   detail::JsonScanner scanner;
   scanner.scan(payload_, &finder);
   return finder.found();
+}
+
+std::optional<std::string> Claims::string_claim(std::string_view name) const {
+  const auto value = raw(name);
+  if (!value || value->front() != '"') return std::nullopt;
+  std::string decoded;
+  detail::json_decode_string(*value, decoded);
+  return decoded;
 }
 
 nlohmann::json Claims::json() const {

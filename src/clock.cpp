@@ -1,5 +1,7 @@
 #include "authcore/clock.hpp"
 
+#include <time.h>
+
 namespace authcore {
 
 Clock::~Clock() = default;
@@ -11,6 +13,12 @@ std::int64_t Clock::unix_seconds() const noexcept {
 }
 
 Clock::time_point SystemClock::now() const noexcept { return std::chrono::system_clock::now(); }
+
+std::int64_t SystemClock::unix_seconds() const noexcept {
+  timespec now{};
+  if (::clock_gettime(CLOCK_REALTIME_COARSE, &now) != 0) return Clock::unix_seconds();
+  return static_cast<std::int64_t>(now.tv_sec);
+}
 
 const SystemClock& SystemClock::instance() noexcept {
   static const SystemClock clock;

@@ -61,6 +61,18 @@ void add_integer(std::string& payload, std::string_view name, std::int64_t value
   detail::append_json_integer(payload, value);
 }
 
+// Strings, the usual custom claim, are written directly; other values
+// through nlohmann, which refuses invalid UTF-8 in strict mode.
+bool append_custom_value(std::string& payload, const nlohmann::json& value) {
+  if (value.is_string()) return detail::append_json_string(payload, value.get_ref<const std::string&>());
+  try {
+    payload += value.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
+    return true;
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
+}
+
 Result<void> add_custom(std::string& payload, const nlohmann::json& custom) {
   if (custom.is_null()) return {};
   if (!custom.is_object()) return invalid("custom claims must be a JSON object");
@@ -71,9 +83,7 @@ Result<void> add_custom(std::string& payload, const nlohmann::json& custom) {
     payload += ',';
     if (!detail::append_json_string(payload, name)) return invalid("a custom claim name is not valid UTF-8");
     payload += ':';
-    try {
-      payload += value.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
-    } catch (const nlohmann::json::exception&) {
+    if (!append_custom_value(payload, value)) {
       return invalid("custom claim \"" + name + "\" holds a string that is not valid UTF-8");
     }
   }
@@ -94,7 +104,10 @@ Result<std::string> TokenIssuer::issue(const IssueOptions& options) const noexce
   const std::int64_t issued_at = clock_->unix_seconds();
   if (options.ttl.count() > detail::kNumericDateLimit - issued_at) return invalid("ttl is too long");
 
-  std::string payload = "{";
+  constexpr std::size_t kTypicalPayload = 256;
+  std::string payload;
+  payload.reserve(kTypicalPayload);
+  payload += '{';
   if (auto added = add_string(payload, "sub", options.subject); !added) return added.error();
   add_integer(payload, "iat", issued_at);
   add_integer(payload, "exp", issued_at + options.ttl.count());

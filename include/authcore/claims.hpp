@@ -2,10 +2,12 @@
 #ifndef AUTHCORE_CLAIMS_HPP
 #define AUTHCORE_CLAIMS_HPP
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -48,6 +50,8 @@ class AUTHCORE_API Claims {
   std::vector<std::string_view> audience() const;
   /// True when the payload has an "aud" claim (possibly an empty array).
   bool has_audience() const noexcept { return has_audience_; }
+  /// True when "aud" is `audience` or an array containing it (byte-exact).
+  bool audience_includes(std::string_view audience) const noexcept;
   std::optional<std::int64_t> expires_at() const noexcept { return expires_at_; }  ///< "exp"
   std::optional<std::int64_t> not_before() const noexcept { return not_before_; }  ///< "nbf"
   std::optional<std::int64_t> issued_at() const noexcept { return issued_at_; }    ///< "iat"
@@ -68,19 +72,24 @@ class AUTHCORE_API Claims {
   /// The whole payload as nlohmann::json (parsed on each call).
   nlohmann::json json() const;
 
-  /// The claim `name` converted to T with nlohmann::json; nullopt when the
-  /// claim is absent or does not convert (e.g. get<int>("name") on a string).
-  /// Parses only that claim's text.
+  /// The claim `name` converted to T; nullopt when the claim is absent or
+  /// does not convert (e.g. get<int>("name") on a string). Only that claim's
+  /// text is parsed: a string claim read as std::string is unescaped
+  /// directly, any other type goes through nlohmann::json.
   template <class T>
   std::optional<T> get(std::string_view name) const {
-    const auto text = raw(name);
-    if (!text) return std::nullopt;
-    auto value = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
-    if (value.is_discarded()) return std::nullopt;
-    try {
-      return value.template get<T>();
-    } catch (const nlohmann::json::exception&) {
-      return std::nullopt;
+    if constexpr (std::is_same_v<T, std::string>) {
+      return string_claim(name);
+    } else {
+      const auto text = raw(name);
+      if (!text) return std::nullopt;
+      auto value = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+      if (value.is_discarded()) return std::nullopt;
+      try {
+        return value.template get<T>();
+      } catch (const nlohmann::json::exception&) {
+        return std::nullopt;
+      }
     }
   }
 
@@ -89,21 +98,42 @@ class AUTHCORE_API Claims {
 
   // Where a string claim's value lives: in payload_ when it was written
   // without escapes, else its unescaped copy in decoded_. Offsets, not
-  // pointers, so copies and moves stay valid.
+  // pointers, so copies and moves stay valid. Eight bytes, built and copied
+  // in one register (tokens are capped well below 2^30 bytes).
   struct Span {
     std::uint32_t offset = 0;
-    std::uint32_t size = 0;
-    bool present = false;
-    bool decoded = false;
+    std::uint32_t size : 30;
+    std::uint32_t present : 1;
+    std::uint32_t decoded : 1;
+    Span() noexcept : size(0), present(0), decoded(0) {}
+    Span(std::uint32_t at, std::uint32_t length, bool unescaped_copy) noexcept
+        : offset(at), size(length & 0x3FFFFFFFu), present(1), decoded(unescaped_copy ? 1 : 0) {}
   };
+
+  // A top-level member: its name (a Span like any string) and the exact
+  // bytes of its value in payload_.
+  struct Member {
+    Span name;
+    std::uint32_t value_offset = 0;
+    std::uint32_t value_size = 0;
+  };
+  // Typical payloads have fewer members than this; raw() looks them up here
+  // and rescans the payload only when there were more.
+  static constexpr std::size_t kIndexedMembers = 12;
+
   std::optional<std::string_view> text(const Span& span) const noexcept;
+  std::optional<std::string> string_claim(std::string_view name) const;
 
   std::string payload_;
   std::string decoded_;
   Span subject_, issuer_, jwt_id_, session_id_, key_id_, type_;
-  std::vector<Span> audience_;
+  Span audience_first_;                // a string aud, or an array's first element
+  std::vector<Span> audience_rest_;    // further array elements
   bool has_audience_ = false;
   std::optional<std::int64_t> expires_at_, not_before_, issued_at_;
+  std::array<Member, kIndexedMembers> members_{};
+  std::uint8_t member_count_ = 0;
+  bool members_overflow_ = false;
 };
 
 }  // namespace authcore

@@ -98,6 +98,8 @@ class AUTHCORE_API TokenVerifier {
   const VerifyOptions& options() const noexcept { return options_; }
 
  private:
+  Result<void> verify_into(std::string_view token, Claims& claims) const noexcept;
+
   KeyRing keys_;
   VerifyOptions options_;
   const Clock* clock_;

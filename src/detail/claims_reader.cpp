@@ -9,6 +9,13 @@ namespace authcore::detail {
 
 namespace {
 
+// A three-letter name as one integer, so registered names dispatch in a switch.
+constexpr std::uint32_t three_letters(std::string_view name) noexcept {
+  return static_cast<std::uint32_t>(static_cast<unsigned char>(name[0])) |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(name[1])) << 8 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(name[2])) << 16;
+}
+
 // The JSON type a registered claim must have (RFC 7519 §4.1).
 Error wrong_type(std::string_view claim, const char* expected) {
   return Error{ErrorCode::invalid_claim, "claim \"" + std::string(claim) + "\" must be " + expected};
@@ -28,10 +35,7 @@ class ClaimsAccess::HeaderVisitor final : public JsonVisitor {
       if (value.kind != JsonKind::string) {
         header_.alg = JoseHeader::Alg::not_a_string;
       } else {
-        // Case-sensitive (RFC 7515 §4.1.1), compared after unescaping.
-        std::string alg;
-        json_decode_string(value.raw, alg);
-        header_.alg = alg == "HS256" ? JoseHeader::Alg::hs256 : JoseHeader::Alg::other;
+        header_.alg = is_hs256(value) ? JoseHeader::Alg::hs256 : JoseHeader::Alg::other;
       }
     } else if (name == "typ") {
       if (value.kind == JsonKind::string) claims_.type_ = copy_string(value);
@@ -52,11 +56,18 @@ class ClaimsAccess::HeaderVisitor final : public JsonVisitor {
   bool element(const JsonValue&) override { return true; }
 
  private:
+  // Case-sensitive (RFC 7515 §4.1.1), compared after unescaping.
+  static bool is_hs256(const JsonValue& value) {
+    if (!value.has_escapes) return value.raw == R"("HS256")";
+    std::string alg;
+    json_decode_string(value.raw, alg);
+    return alg == "HS256";
+  }
+
   Claims::Span copy_string(const JsonValue& value) {
     const std::size_t offset = claims_.decoded_.size();
     json_decode_string(value.raw, claims_.decoded_);
-    return {static_cast<std::uint32_t>(offset), static_cast<std::uint32_t>(claims_.decoded_.size() - offset),
-            true, true};
+    return {static_cast<std::uint32_t>(offset), static_cast<std::uint32_t>(claims_.decoded_.size() - offset), true};
   }
 
   Claims& claims_;
@@ -81,17 +92,19 @@ class ClaimsAccess::PayloadVisitor final : public JsonVisitor {
   explicit PayloadVisitor(Claims& claims) noexcept : claims_(claims) {}
 
   bool member(std::string_view name, const JsonValue& value) override {
+    index(name, value);
     // Every registered claim name has three letters; anything else is custom.
-    if (name.size() != 3) return true;
-    if (name == "exp") return numeric_date(name, value, Rounding::down, claims_.expires_at_);
-    if (name == "nbf") return numeric_date(name, value, Rounding::up, claims_.not_before_);
-    if (name == "iat") return numeric_date(name, value, Rounding::up, claims_.issued_at_);
-    if (name == "sub") return string(name, value, claims_.subject_);
-    if (name == "iss") return string(name, value, claims_.issuer_);
-    if (name == "jti") return string(name, value, claims_.jwt_id_);
-    if (name == "sid") return string(name, value, claims_.session_id_);
-    if (name == "aud") return audience(value);
-    return true;
+    switch (name.size() == 3 ? three_letters(name) : 0) {
+      case three_letters("exp"): return numeric_date(name, value, Rounding::down, claims_.expires_at_);
+      case three_letters("nbf"): return numeric_date(name, value, Rounding::up, claims_.not_before_);
+      case three_letters("iat"): return numeric_date(name, value, Rounding::up, claims_.issued_at_);
+      case three_letters("sub"): return string(name, value, claims_.subject_);
+      case three_letters("iss"): return string(name, value, claims_.issuer_);
+      case three_letters("jti"): return string(name, value, claims_.jwt_id_);
+      case three_letters("sid"): return string(name, value, claims_.session_id_);
+      case three_letters("aud"): return audience(value);
+      default: return true;
+    }
   }
   bool element(const JsonValue&) override { return true; }
 
@@ -100,13 +113,19 @@ class ClaimsAccess::PayloadVisitor final : public JsonVisitor {
 
   Claims::Span record(const JsonValue& value) {
     if (!value.has_escapes) {
-      const auto offset = static_cast<std::size_t>(value.raw.data() - claims_.payload_.data()) + 1;
-      return {static_cast<std::uint32_t>(offset), static_cast<std::uint32_t>(value.raw.size() - 2), true, false};
+      return {offset_in_payload(value.raw.data()) + 1, static_cast<std::uint32_t>(value.raw.size() - 2), false};
     }
     const std::size_t offset = claims_.decoded_.size();
     json_decode_string(value.raw, claims_.decoded_);
-    return {static_cast<std::uint32_t>(offset), static_cast<std::uint32_t>(claims_.decoded_.size() - offset),
-            true, true};
+    return {static_cast<std::uint32_t>(offset), static_cast<std::uint32_t>(claims_.decoded_.size() - offset), true};
+  }
+
+  void add_audience(const JsonValue& value) {
+    if (!claims_.audience_first_.present) {
+      claims_.audience_first_ = record(value);
+    } else {
+      claims_.audience_rest_.push_back(record(value));
+    }
   }
 
   bool reject(Error failure) {
@@ -115,6 +134,35 @@ class ClaimsAccess::PayloadVisitor final : public JsonVisitor {
   }
 
  private:
+  // Remembers where each top-level member is, so Claims::raw() need not
+  // scan the payload again.
+  void index(std::string_view name, const JsonValue& value) {
+    if (claims_.member_count_ == Claims::kIndexedMembers) {
+      claims_.members_overflow_ = true;
+      return;
+    }
+    Claims::Member& member = claims_.members_[claims_.member_count_++];
+    member.name = span_of_name(name);
+    member.value_offset = offset_in_payload(value.raw.data());
+    member.value_size = static_cast<std::uint32_t>(value.raw.size());
+  }
+
+  // An unescaped name is a view into the payload; an escaped one was
+  // unescaped by the scanner into its own buffer and is copied.
+  Claims::Span span_of_name(std::string_view name) {
+    const char* payload = claims_.payload_.data();
+    if (name.data() >= payload && name.data() < payload + claims_.payload_.size()) {
+      return {offset_in_payload(name.data()), static_cast<std::uint32_t>(name.size()), false};
+    }
+    const std::size_t offset = claims_.decoded_.size();
+    claims_.decoded_ += name;
+    return {static_cast<std::uint32_t>(offset), static_cast<std::uint32_t>(name.size()), true};
+  }
+
+  std::uint32_t offset_in_payload(const char* p) const noexcept {
+    return static_cast<std::uint32_t>(p - claims_.payload_.data());
+  }
+
   // RFC 7519 §2: a NumericDate is a JSON number, integer or not.
   bool numeric_date(std::string_view name, const JsonValue& value, Rounding rounding,
                     std::optional<std::int64_t>& out) {
@@ -133,7 +181,7 @@ class ClaimsAccess::PayloadVisitor final : public JsonVisitor {
   bool audience(const JsonValue& value) {
     claims_.has_audience_ = true;
     if (value.kind == JsonKind::string) {
-      claims_.audience_.push_back(record(value));
+      add_audience(value);
       return true;
     }
     if (value.kind != JsonKind::array) return reject(wrong_type("aud", "a string or an array of strings"));
@@ -151,7 +199,7 @@ bool ClaimsAccess::AudienceVisitor::element(const JsonValue& value) {
     payload_.reject(wrong_type("aud", "a string or an array of strings"));
     return false;
   }
-  claims_.audience_.push_back(payload_.record(value));
+  payload_.add_audience(value);
   return true;
 }
 

@@ -25,9 +25,12 @@ class InlineStack {
   T& operator[](std::size_t i) noexcept { return data()[i]; }
   const T& operator[](std::size_t i) const noexcept { return data()[i]; }
 
-  void push_back(const T& value) {
+  /// A new element at the top, value-initialised, to be filled in place.
+  T& emplace_back() {
     if (size_ == capacity_) grow();
-    data()[size_++] = value;
+    T& slot = data()[size_++];
+    slot = T{};
+    return slot;
   }
   /// Drops everything from index `size` on.
   void truncate(std::size_t size) noexcept { size_ = std::min(size, size_); }

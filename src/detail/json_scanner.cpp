@@ -2,22 +2,14 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <vector>
 
+#include "detail/json_chars.hpp"
 #include "detail/utf8.hpp"
 
 namespace authcore::detail {
 namespace {
-
-// Bytes that may appear unescaped in a string and need no further checks:
-// RFC 8259 §7 "unescaped" minus the multi-byte UTF-8 range, which is
-// validated separately.
-constexpr std::array<bool, 256> make_plain_table() {
-  std::array<bool, 256> table{};
-  for (int c = 0x20; c < 0x80; ++c) table[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
-  return table;
-}
-constexpr auto kPlain = make_plain_table();
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
@@ -78,7 +70,11 @@ bool JsonScanner::fail(JsonStatus status) noexcept {
 
 void JsonScanner::skip_whitespace() noexcept {
   // RFC 8259 §2: ws = space, horizontal tab, line feed, carriage return.
-  while (pos_ != end_ && (*pos_ == ' ' || *pos_ == '\n' || *pos_ == '\r' || *pos_ == '\t')) ++pos_;
+  // Compact JSON has none, so test for "nothing to skip" first.
+  while (pos_ != end_ && static_cast<unsigned char>(*pos_) <= ' ' &&
+         (*pos_ == ' ' || *pos_ == '\n' || *pos_ == '\r' || *pos_ == '\t')) {
+    ++pos_;
+  }
 }
 
 bool JsonScanner::value(std::size_t depth, JsonValue& out) {
@@ -114,14 +110,8 @@ bool JsonScanner::object(std::size_t depth, JsonValue& out) {
       if (pos_ == end_ || *pos_ != '"') return fail(JsonStatus::syntax_error);
       JsonValue name;
       if (!string(name)) return false;
-      NameRef ref{name.raw.data() + 1, 0, static_cast<std::uint32_t>(name.raw.size() - 2)};
-      if (name.has_escapes) {
-        const std::size_t offset = escaped_names_.size();
-        json_decode_string(name.raw, escaped_names_);
-        ref = {nullptr, static_cast<std::uint32_t>(offset),
-               static_cast<std::uint32_t>(escaped_names_.size() - offset)};
-      }
-      names_.push_back(ref);
+      push_name(name);
+      const std::size_t name_index = names_.size() - 1;
 
       skip_whitespace();
       if (pos_ == end_ || *pos_ != ':') return fail(JsonStatus::syntax_error);
@@ -129,7 +119,7 @@ bool JsonScanner::object(std::size_t depth, JsonValue& out) {
       skip_whitespace();
       JsonValue member;
       if (!value(depth + 1, member)) return false;
-      if (report && !visitor_->member(name_of(ref), member)) return fail(JsonStatus::stopped);
+      if (report && !visitor_->member(name_of(names_[name_index]), member)) return fail(JsonStatus::stopped);
 
       skip_whitespace();
       if (pos_ == end_) return fail(JsonStatus::syntax_error);
@@ -181,7 +171,7 @@ bool JsonScanner::string(JsonValue& out) {
   const char* start = pos_++;
   bool has_escapes = false;
   for (;;) {
-    while (pos_ != end_ && kPlain[static_cast<unsigned char>(*pos_)]) ++pos_;
+    pos_ = find_string_special(pos_, end_);
     if (pos_ == end_) return fail(JsonStatus::syntax_error);
     const auto c = static_cast<unsigned char>(*pos_);
     if (c == '"') {
@@ -276,6 +266,28 @@ bool JsonScanner::literal(std::string_view word, JsonKind kind, JsonValue& out) 
   return true;
 }
 
+// Filled in place: building a NameRef elsewhere and copying it makes the
+// copy's wide load wait on narrower stores (a store-forwarding stall).
+void JsonScanner::push_name(const JsonValue& name) {
+  const std::size_t escaped_offset = escaped_names_.size();
+  if (name.has_escapes) json_decode_string(name.raw, escaped_names_);
+  NameRef& ref = names_.emplace_back();
+  if (name.has_escapes) {
+    ref.offset = static_cast<std::uint32_t>(escaped_offset);
+    ref.size = static_cast<std::uint32_t>(escaped_names_.size() - escaped_offset);
+  } else {
+    ref.data = name.raw.data() + 1;
+    ref.size = static_cast<std::uint32_t>(name.raw.size() - 2);
+  }
+}
+
+// Sizes and first bytes tell most names apart before any memcmp.
+bool JsonScanner::same_name(const NameRef& a, const NameRef& b) const noexcept {
+  if (a.size != b.size) return false;
+  const std::string_view x = name_of(a), y = name_of(b);
+  return x.empty() || (x.front() == y.front() && x == y);
+}
+
 std::string_view JsonScanner::name_of(const NameRef& ref) const noexcept {
   if (ref.data != nullptr) return {ref.data, ref.size};
   return {escaped_names_.data() + ref.offset, ref.size};
@@ -287,7 +299,7 @@ bool JsonScanner::unique_names(std::size_t first) {
   if (count <= kPairwiseNameLimit) {
     for (std::size_t i = first; i < names_.size(); ++i) {
       for (std::size_t j = i + 1; j < names_.size(); ++j) {
-        if (name_of(names_[i]) == name_of(names_[j])) return fail(JsonStatus::duplicate_name);
+        if (same_name(names_[i], names_[j])) return fail(JsonStatus::duplicate_name);
       }
     }
     return true;
@@ -447,9 +459,25 @@ Magnitude magnitude_of(const Decimal& decimal, std::uint64_t limit) noexcept {
   return result;
 }
 
+// The common case, a plain integer of at most 18 digits, needs none of the
+// decimal machinery and cannot overflow.
+std::optional<std::int64_t> small_integer(std::string_view raw) noexcept {
+  const bool negative = raw.front() == '-';
+  const std::string_view digits = raw.substr(negative ? 1 : 0);
+  constexpr std::size_t kMaxDigits = 18;
+  if (digits.size() > kMaxDigits) return std::nullopt;
+  std::int64_t value = 0;
+  for (const char c : digits) {
+    if (!is_digit(c)) return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return negative ? -value : value;
+}
+
 }  // namespace
 
 std::optional<std::int64_t> json_to_int64(std::string_view raw) noexcept {
+  if (const auto value = small_integer(raw)) return value;
   const Decimal decimal = split_decimal(raw);
   // |INT64_MIN| = 2^63 is representable only as a negative value.
   const std::uint64_t limit = decimal.negative ? std::uint64_t{1} << 63 : (std::uint64_t{1} << 63) - 1;
@@ -460,6 +488,7 @@ std::optional<std::int64_t> json_to_int64(std::string_view raw) noexcept {
 }
 
 std::int64_t json_to_seconds(std::string_view raw, Rounding rounding) noexcept {
+  if (const auto value = small_integer(raw)) return std::clamp(*value, -kNumericDateLimit, kNumericDateLimit);
   const Decimal decimal = split_decimal(raw);
   const Magnitude magnitude = magnitude_of(decimal, static_cast<std::uint64_t>(kNumericDateLimit));
   if (magnitude.overflow) return decimal.negative ? -kNumericDateLimit : kNumericDateLimit;

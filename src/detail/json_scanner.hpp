@@ -89,9 +89,11 @@ class AUTHCORE_API JsonScanner {
   JsonScanResult scan(std::string_view text, JsonVisitor* visitor);
 
  private:
+  // No default member initialisers: the inline stack of these must cost
+  // nothing to construct.
   struct NameRef {
-    const char* data;     // into the text, or null when stored in escaped_names_
-    std::uint32_t offset; // into escaped_names_ when data is null
+    const char* data;      // into the text, or null when stored in escaped_names_
+    std::uint32_t offset;  // into escaped_names_ when data is null
     std::uint32_t size;
   };
 
@@ -105,6 +107,8 @@ class AUTHCORE_API JsonScanner {
   bool escape();
   bool hex4(std::uint32_t& code_unit);
   bool unique_names(std::size_t first);
+  bool same_name(const NameRef& a, const NameRef& b) const noexcept;
+  void push_name(const JsonValue& name);
   std::string_view name_of(const NameRef& ref) const noexcept;
   void skip_whitespace() noexcept;
   bool fail(JsonStatus status) noexcept;
