@@ -11,6 +11,7 @@
 #include "detail/json_scanner.hpp"
 #include "detail/json_writer.hpp"
 #include "detail/key_access.hpp"
+#include "detail/known_headers.hpp"
 #include "detail/sodium_init.hpp"
 
 namespace authcore {
@@ -19,17 +20,6 @@ namespace {
 // RFC 7519 §4.1 names authcore writes or checks; custom claims may not reuse them.
 constexpr std::array<std::string_view, 8> kRegisteredClaims{"sub", "exp", "iat", "nbf", "iss", "aud", "jti", "sid"};
 constexpr std::size_t kJwtIdBytes = 16;  // 128 random bits
-
-std::string encoded_header(TokenType type, const std::string& kid) {
-  std::string json = R"({"alg":"HS256","typ":")";
-  json += type == TokenType::access ? "at+jwt\"" : "rt+jwt\"";
-  if (!kid.empty()) {
-    json += R"(,"kid":)";
-    detail::append_json_string(json, kid);  // HmacKey guarantees valid UTF-8
-  }
-  json += '}';
-  return detail::base64url_encode(json);
-}
 
 Error invalid(std::string message) { return Error{ErrorCode::invalid_argument, std::move(message)}; }
 
@@ -95,8 +85,8 @@ Result<void> add_custom(std::string& payload, const nlohmann::json& custom) {
 TokenIssuer::TokenIssuer(KeyRing keys, const Clock& clock)
     : keys_(std::move(keys)),
       clock_(&clock),
-      access_header_(encoded_header(TokenType::access, keys_.current().kid())),
-      refresh_header_(encoded_header(TokenType::refresh, keys_.current().kid())) {}
+      access_header_(detail::encoded_issuer_header(TokenType::access, keys_.current().kid())),
+      refresh_header_(detail::encoded_issuer_header(TokenType::refresh, keys_.current().kid())) {}
 
 Result<std::string> TokenIssuer::issue(const IssueOptions& options) const noexcept {
   if (options.subject.empty()) return invalid("a token needs a subject (sub)");

@@ -6,6 +6,7 @@
 #include "detail/claims_reader.hpp"
 #include "detail/json_scanner.hpp"
 #include "detail/jws.hpp"
+#include "detail/known_headers.hpp"
 
 namespace authcore {
 namespace {
@@ -89,12 +90,15 @@ Result<void> check_parties(const Claims& claims, const VerifyOptions& options) {
 }  // namespace
 
 TokenVerifier::TokenVerifier(KeyRing keys, VerifyOptions options, const Clock& clock)
-    : keys_(std::move(keys)), options_(clamped(std::move(options))), clock_(&clock) {}
+    : keys_(std::move(keys)),
+      options_(clamped(std::move(options))),
+      clock_(&clock),
+      known_headers_(std::make_shared<const detail::KnownHeaders>(keys_)) {}
 
 Result<Claims> TokenVerifier::verify(std::string_view token) const noexcept {
   // Filled in place and returned by NRVO: Claims is large enough that moving
   // it into the Result would be a measurable part of a verification.
-  Result<Claims> result{Claims{}};
+  Result<Claims> result{std::in_place};
   if (auto verified = verify_into(token, *result); !verified) result = verified.error();
   return result;
 }
@@ -102,7 +106,7 @@ Result<Claims> TokenVerifier::verify(std::string_view token) const noexcept {
 Result<void> TokenVerifier::verify_into(std::string_view token, Claims& claims) const noexcept {
   detail::JsonScanner scanner;
   // Steps 1-5: size, segments, header, key, MAC (RFC 7515).
-  if (auto authentic = detail::verify_jws(token, keys_, options_, scanner, claims); !authentic) return authentic;
+  if (auto authentic = detail::verify_jws(token, keys_, options_, scanner, claims, known_headers_.get()); !authentic) return authentic;
   // 6. Only an authentic payload is parsed.
   if (auto read = detail::ClaimsAccess::read_payload(scanner, claims); !read) return read;
 

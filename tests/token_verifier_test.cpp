@@ -272,3 +272,41 @@ TEST_CASE("verifier options are clamped and visible", "[verifier]") {
   CHECK(verifier.options().algorithms == std::vector<Algorithm>{Algorithm::HS256});
   CHECK(verifier.options().expected_type == TokenType::access);
 }
+
+TEST_CASE("headers known in advance read exactly as parsed ones", "[verifier]") {
+  // The issuer's headers and {"alg":"HS256","typ":"JWT"} skip the header scan
+  // (detail/known_headers.hpp); the outcome must not differ from the full path.
+  const auto ring = KeyRing::create({test_key("old"), HmacKey::from_bytes(std::string(32, 'n'), "new").value()},
+                                    "new")
+                        .value();
+  const std::string old_access = R"({"alg":"HS256","typ":"at+jwt","kid":"old"})";
+  const std::string old_refresh = R"({"alg":"HS256","typ":"rt+jwt","kid":"old"})";
+  const std::string generic = R"({"alg":"HS256","typ":"JWT"})";
+  check_row({"known access header, old key", with_header(old_access), std::nullopt}, ring);
+  check_row({"known refresh header as access", with_header(old_refresh), ErrorCode::wrong_token_type}, ring);
+  check_row({"known refresh header as refresh", with_header(old_refresh), std::nullopt, expecting(TokenType::refresh)},
+            ring);
+  check_row({"known generic header: no kid, current key", with_header(generic), ErrorCode::invalid_signature}, ring);
+  check_row({"known generic header, current key", forge(generic, default_payload(), std::string(32, 'n')),
+             std::nullopt},
+            ring);
+  check_row({"known header with a forged MAC", forge(old_access, default_payload(), std::string(32, 'x')),
+             ErrorCode::invalid_signature},
+            ring);
+  VerifyOptions nothing_allowed;
+  nothing_allowed.algorithms.clear();
+  check_row({"known header, HS256 not allowed", with_header(old_access), ErrorCode::algorithm_not_allowed,
+             nothing_allowed},
+            ring);
+
+  static const FixedClock clock(FixedClock::from_unix_seconds(kNow));
+  const TokenVerifier verifier(ring, {}, clock);
+  const auto claims = verifier.verify(with_header(old_access));
+  REQUIRE(claims);
+  CHECK(claims->key_id() == "old");
+  CHECK(claims->type() == "at+jwt");
+  const auto generic_claims = verifier.verify(forge(generic, default_payload(), std::string(32, 'n')));
+  REQUIRE(generic_claims);
+  CHECK_FALSE(generic_claims->key_id());
+  CHECK(generic_claims->type() == "JWT");
+}

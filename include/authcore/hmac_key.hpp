@@ -75,6 +75,8 @@ class AUTHCORE_API KeyRing {
   /// not a `kid`; nullptr means ErrorCode::unknown_key.
   const HmacKey* select(bool token_has_kid, std::string_view token_kid) const noexcept;
   std::size_t size() const noexcept { return keys_.size(); }
+  /// All keys, the current one among them.
+  const std::vector<HmacKey>& keys() const noexcept { return keys_; }
 
  private:
   KeyRing(std::vector<HmacKey> keys, std::size_t current) noexcept;

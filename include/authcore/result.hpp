@@ -41,6 +41,9 @@ class [[nodiscard]] Result {
 
  public:
   Result(T value) : storage_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  /// Constructs the value in place from `args`.
+  template <class... Args>
+  explicit Result(std::in_place_t, Args&&... args) : storage_(std::in_place_index<0>, std::forward<Args>(args)...) {}
   Result(Error error) : storage_(std::in_place_index<1>, std::move(error)) {}  // NOLINT: implicit by design
 
   bool has_value() const noexcept { return storage_.index() == 0; }

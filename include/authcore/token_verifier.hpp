@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,10 @@
 #include "authcore/result.hpp"
 
 namespace authcore {
+
+namespace detail {
+class KnownHeaders;
+}  // namespace detail
 
 /// JWS algorithms authcore implements (RFC 7518 §3.1). The enumerator is the
 /// `alg` wire string.
@@ -103,6 +108,7 @@ class AUTHCORE_API TokenVerifier {
   KeyRing keys_;
   VerifyOptions options_;
   const Clock* clock_;
+  std::shared_ptr<const detail::KnownHeaders> known_headers_;
 };
 
 }  // namespace authcore

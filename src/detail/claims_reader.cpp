@@ -213,6 +213,17 @@ Result<JoseHeader> ClaimsAccess::read_header(std::string_view header_json, JsonS
   return header;
 }
 
+void ClaimsAccess::set_header_strings(Claims& claims, const std::optional<std::string>& type,
+                                      const std::optional<std::string>& key_id) {
+  const auto copy = [&claims](const std::string& text) {
+    const std::size_t offset = claims.decoded_.size();
+    claims.decoded_ += text;
+    return Claims::Span{static_cast<std::uint32_t>(offset), static_cast<std::uint32_t>(text.size()), true};
+  };
+  if (type) claims.type_ = copy(*type);
+  if (key_id) claims.key_id_ = copy(*key_id);
+}
+
 Result<void> ClaimsAccess::read_payload(JsonScanner& scanner, Claims& claims) {
   PayloadVisitor visitor(claims);
   if (auto scanned = scan_json_object(scanner, claims.payload_, &visitor, "payload"); !scanned) {

@@ -3,6 +3,7 @@
 #ifndef AUTHCORE_DETAIL_CLAIMS_READER_HPP
 #define AUTHCORE_DETAIL_CLAIMS_READER_HPP
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,10 @@ struct JoseHeader {
 struct ClaimsAccess {
   /// Scans the decoded header; `kid` and `typ` are copied into `claims`.
   static Result<JoseHeader> read_header(std::string_view header_json, JsonScanner& scanner, Claims& claims);
+
+  /// Sets the header's `typ` and `kid` as read_header() would have.
+  static void set_header_strings(Claims& claims, const std::optional<std::string>& type,
+                                 const std::optional<std::string>& key_id);
 
   /// Where the decoded payload goes before read_payload().
   static std::string& payload_buffer(Claims& claims) noexcept { return claims.payload_; }

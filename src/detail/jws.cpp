@@ -46,21 +46,30 @@ Result<void> check_header(const JoseHeader& header, const VerifyOptions& options
   return {};
 }
 
+// A known header's stored reading (see known_headers.hpp).
+JoseHeader adopt(const KnownHeaders::Entry& known, Claims& claims) {
+  ClaimsAccess::set_header_strings(claims, known.type, known.key_id);
+  return known.header;
+}
+
 }  // namespace
 
 Result<void> verify_jws(std::string_view token, const KeyRing& keys, const VerifyOptions& options,
-                        JsonScanner& scanner, Claims& claims) noexcept {
+                        JsonScanner& scanner, Claims& claims, const KnownHeaders* known_headers) noexcept {
   // 1. Size first, so an oversize input costs O(1) and is never decoded.
   if (token.size() > options.max_token_bytes) {
     return reject(ErrorCode::token_too_large,
                   "token is longer than " + std::to_string(options.max_token_bytes) + " bytes");
   }
 
-  // 2. Three strict base64url segments.
+  // 2. Three strict base64url segments. A known header is strict base64url
+  // by construction and needs no decoding.
   const auto jws = split_compact(token);
   if (!jws) return reject(ErrorCode::malformed, "a compact JWS has exactly three segments (RFC 7515 §7.1)");
+  const KnownHeaders::Entry* known = known_headers != nullptr ? known_headers->find(jws->header) : nullptr;
   ScratchBuffer<512> header_json;
-  if (!base64url_decode(jws->header, header_json.prepare(base64url_decoded_size(jws->header.size())))) {
+  if (known == nullptr &&
+      !base64url_decode(jws->header, header_json.prepare(base64url_decoded_size(jws->header.size())))) {
     return reject(ErrorCode::malformed, "header is not strict base64url");
   }
   if (!base64url_decode(jws->payload, ClaimsAccess::payload_buffer(claims))) {
@@ -72,7 +81,8 @@ Result<void> verify_jws(std::string_view token, const KeyRing& keys, const Verif
   }
 
   // 3. The header.
-  const auto header = ClaimsAccess::read_header(header_json.view(), scanner, claims);
+  const Result<JoseHeader> header =
+      known != nullptr ? adopt(*known, claims) : ClaimsAccess::read_header(header_json.view(), scanner, claims);
   if (!header) return header.error();
   if (auto checked = check_header(*header, options); !checked) return checked;
 

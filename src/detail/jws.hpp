@@ -12,6 +12,7 @@
 #include "authcore/result.hpp"
 #include "authcore/token_verifier.hpp"
 #include "detail/json_scanner.hpp"
+#include "detail/known_headers.hpp"
 
 namespace authcore::detail {
 
@@ -19,8 +20,11 @@ namespace authcore::detail {
 /// allowed and which names no unsupported extension or embedded key, the key
 /// by kid, and the MAC. On success `claims` holds the decoded (not yet
 /// parsed) payload and the header's kid and typ.
+/// `known_headers` (may be null) lets headers parsed in advance skip step 3's
+/// decoding and scanning; their checks still run.
 AUTHCORE_API Result<void> verify_jws(std::string_view token, const KeyRing& keys, const VerifyOptions& options,
-                                     JsonScanner& scanner, Claims& claims) noexcept;
+                                     JsonScanner& scanner, Claims& claims,
+                                     const KnownHeaders* known_headers = nullptr) noexcept;
 
 }  // namespace authcore::detail
 
