@@ -138,7 +138,8 @@ TEST_CASE("issue refuses bad options with invalid_argument", "[issuer]") {
 TEST_CASE("strings that need escaping survive the round trip", "[issuer]") {
   const TokenIssuer issuer(test::test_key(), test_clock());
   IssueOptions options;
-  options.subject = std::string("quote\" backslash\\ nul\0 tab\t \xe2\x82\xac", 34);
+  using namespace std::string_literals;
+  options.subject = "quote\" backslash\\ nul\0 tab\t \xe2\x82\xac"s;
   options.custom = {{"note", "line\nbreak"}};
   const auto token = issuer.issue(options).value();
   const TokenVerifier verifier(test::test_key(), {}, test_clock());
