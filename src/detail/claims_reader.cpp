@@ -77,13 +77,12 @@ class ClaimsAccess::HeaderVisitor final : public JsonVisitor {
 // Checks that `aud` is an array of strings and records each one.
 class ClaimsAccess::AudienceVisitor final : public JsonVisitor {
  public:
-  AudienceVisitor(Claims& claims, PayloadVisitor& payload) noexcept : claims_(claims), payload_(payload) {}
+  explicit AudienceVisitor(PayloadVisitor& payload) noexcept : payload_(payload) {}
 
   bool member(std::string_view, const JsonValue&) override { return false; }
   bool element(const JsonValue& value) override;
 
  private:
-  Claims& claims_;
   PayloadVisitor& payload_;
 };
 
@@ -185,7 +184,7 @@ class ClaimsAccess::PayloadVisitor final : public JsonVisitor {
       return true;
     }
     if (value.kind != JsonKind::array) return reject(wrong_type("aud", "a string or an array of strings"));
-    AudienceVisitor elements(claims_, *this);
+    AudienceVisitor elements(*this);
     JsonScanner scanner;
     scanner.scan(value.raw, &elements);  // already validated: only the visitor can stop it
     return true;

@@ -1,0 +1,57 @@
+// Fuzzes the strict JSON scanner with nlohmann::json as an oracle: whatever
+// the scanner accepts, nlohmann must accept too (the scanner's extra
+// rejections are duplicates, depth and a byte order mark), except numbers
+// beyond the range of a double, which nlohmann refuses and the scanner keeps
+// exactly. The registered-claim readers must handle every accepted number.
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "detail/json_scanner.hpp"
+
+namespace {
+
+// Runs the value readers on every top-level member, as the claims reader does.
+class ReadEverything final : public authcore::detail::JsonVisitor {
+ public:
+  bool member(std::string_view, const authcore::detail::JsonValue& value) override { return read(value); }
+  bool element(const authcore::detail::JsonValue& value) override { return read(value); }
+
+ private:
+  static bool read(const authcore::detail::JsonValue& value) {
+    using authcore::detail::JsonKind;
+    if (value.kind == JsonKind::number) {
+      (void)authcore::detail::json_to_int64(value.raw);
+      const auto down = authcore::detail::json_to_seconds(value.raw, authcore::detail::Rounding::down);
+      const auto up = authcore::detail::json_to_seconds(value.raw, authcore::detail::Rounding::up);
+      if (down > up || up - down > 1) std::abort();
+    } else if (value.kind == JsonKind::string) {
+      std::string decoded;
+      authcore::detail::json_decode_string(value.raw, decoded);
+    }
+    return true;
+  }
+};
+
+bool overflows_double(std::string_view text) {
+  try {
+    const auto parsed = nlohmann::json::parse(text);
+    return parsed.is_discarded();
+  } catch (const nlohmann::json::exception& error) {  // out_of_range 406
+    return std::string_view(error.what()).find("number overflow") != std::string_view::npos;
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  authcore::detail::JsonScanner scanner;
+  ReadEverything visitor;
+  const auto scanned = scanner.scan(text, &visitor);
+  if (scanned && !nlohmann::json::accept(text) && !overflows_double(text)) std::abort();
+  return 0;
+}
