@@ -35,3 +35,23 @@ install(FILES
   "${PROJECT_BINARY_DIR}/authcoreConfigVersion.cmake"
   "${PROJECT_SOURCE_DIR}/cmake/FindSodium.cmake"
   DESTINATION "${AUTHCORE_CMAKE_INSTALL_DIR}")
+
+# pkg-config. A static libauthcore.a needs its dependencies on every link
+# line, so they go in Requires/Libs; a shared one links them itself.
+set(AUTHCORE_PC_DEPENDENCIES "libsodium libcrypto")
+set(AUTHCORE_PC_SYSTEM_LIBS "-pthread")
+if(AUTHCORE_BUILT_SHARED)
+  set(AUTHCORE_PC_REQUIRES "")
+  set(AUTHCORE_PC_REQUIRES_PRIVATE "${AUTHCORE_PC_DEPENDENCIES}")
+  set(AUTHCORE_PC_LIBS "")
+  set(AUTHCORE_PC_LIBS_PRIVATE "${AUTHCORE_PC_SYSTEM_LIBS}")
+  set(AUTHCORE_PC_CFLAGS "")
+else()
+  set(AUTHCORE_PC_REQUIRES "${AUTHCORE_PC_DEPENDENCIES}")
+  set(AUTHCORE_PC_REQUIRES_PRIVATE "")
+  set(AUTHCORE_PC_LIBS "${AUTHCORE_PC_SYSTEM_LIBS}")
+  set(AUTHCORE_PC_LIBS_PRIVATE "")
+  set(AUTHCORE_PC_CFLAGS "-DAUTHCORE_STATIC_DEFINE")
+endif()
+configure_file("${PROJECT_SOURCE_DIR}/cmake/authcore.pc.in" "${PROJECT_BINARY_DIR}/authcore.pc" @ONLY)
+install(FILES "${PROJECT_BINARY_DIR}/authcore.pc" DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig")

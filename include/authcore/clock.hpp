@@ -15,9 +15,11 @@ namespace authcore {
 /// Implementations must be thread-safe.
 class AUTHCORE_API Clock {
  public:
+  /// A point on the system clock.
   using time_point = std::chrono::system_clock::time_point;
 
   virtual ~Clock();
+  /// The current time.
   virtual time_point now() const noexcept = 0;
 
   /// now() as whole seconds since the Unix epoch, rounded down. This is what
@@ -28,6 +30,7 @@ class AUTHCORE_API Clock {
 /// The system's wall clock (std::chrono::system_clock).
 class AUTHCORE_API SystemClock final : public Clock {
  public:
+  /// std::chrono::system_clock::now().
   time_point now() const noexcept override;
   /// From the coarse real-time clock (CLOCK_REALTIME_COARSE, a few
   /// milliseconds of resolution): ample for one-second NumericDates and
@@ -41,12 +44,16 @@ class AUTHCORE_API SystemClock final : public Clock {
 /// set() and advance() may be called while other threads read now().
 class AUTHCORE_API FixedClock final : public Clock {
  public:
+  /// A clock stopped at `at`.
   explicit FixedClock(time_point at) noexcept;
   /// Convenience: a clock at `seconds` since the Unix epoch.
   static time_point from_unix_seconds(std::int64_t seconds) noexcept;
 
+  /// Where the clock was last put.
   time_point now() const noexcept override;
+  /// Moves the clock to `at` (forwards or backwards).
   void set(time_point at) noexcept;
+  /// Moves the clock by `by` (negative goes back).
   void advance(std::chrono::system_clock::duration by) noexcept;
 
  private:

@@ -65,7 +65,9 @@ AUTHCORE_API std::error_code make_error_code(ErrorCode code) noexcept;
 
 }  // namespace authcore
 
+/// @cond
 template <>
 struct std::is_error_code_enum<authcore::ErrorCode> : std::true_type {};
+/// @endcond
 
 #endif  // AUTHCORE_ERROR_HPP

@@ -74,6 +74,7 @@ class AUTHCORE_API KeyRing {
   /// The key that checks a token whose header has (`token_has_kid`) or has
   /// not a `kid`; nullptr means ErrorCode::unknown_key.
   const HmacKey* select(bool token_has_kid, std::string_view token_kid) const noexcept;
+  /// Number of keys.
   std::size_t size() const noexcept { return keys_.size(); }
   /// All keys, the current one among them.
   const std::vector<HmacKey>& keys() const noexcept { return keys_; }

@@ -16,8 +16,8 @@ namespace authcore {
 
 /// What went wrong: a code to `switch` on and a message for people.
 struct Error {
-  ErrorCode code;
-  std::string message;
+  ErrorCode code;       ///< what failed; stable, for `switch`
+  std::string message;  ///< what failed, for people; may change between releases
   /// For ErrorCode::too_many_attempts and ErrorCode::overloaded: how long the
   /// caller should wait before trying again (zero when not applicable).
   std::chrono::seconds retry_after{0};
@@ -40,13 +40,17 @@ class [[nodiscard]] Result {
   static_assert(!std::is_same_v<std::decay_t<T>, Error>, "Result<Error> is ambiguous");
 
  public:
+  /// A success holding `value`.
   Result(T value) : storage_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
   /// Constructs the value in place from `args`.
   template <class... Args>
   explicit Result(std::in_place_t, Args&&... args) : storage_(std::in_place_index<0>, std::forward<Args>(args)...) {}
+  /// A failure.
   Result(Error error) : storage_(std::in_place_index<1>, std::move(error)) {}  // NOLINT: implicit by design
 
+  /// True on success.
   bool has_value() const noexcept { return storage_.index() == 0; }
+  /// True on success.
   explicit operator bool() const noexcept { return has_value(); }
 
   /// The value; throws BadResultAccess when this holds an Error.
@@ -54,18 +58,24 @@ class [[nodiscard]] Result {
     require_value();
     return std::get<0>(storage_);
   }
+  /// The value; throws BadResultAccess when this holds an Error.
   const T& value() const& {
     require_value();
     return std::get<0>(storage_);
   }
+  /// The value, moved out; throws BadResultAccess when this holds an Error.
   T&& value() && {
     require_value();
     return std::get<0>(std::move(storage_));
   }
 
+  /// value()
   T& operator*() & { return value(); }
+  /// value()
   const T& operator*() const& { return value(); }
+  /// &value()
   T* operator->() { return &value(); }
+  /// &value()
   const T* operator->() const { return &value(); }
 
   /// The error; throws BadResultAccess when this holds a value.
@@ -86,10 +96,14 @@ class [[nodiscard]] Result {
 template <>
 class [[nodiscard]] Result<void> {
  public:
+  /// Success.
   Result() = default;
+  /// A failure.
   Result(Error error) : error_(std::move(error)), failed_(true) {}  // NOLINT: implicit by design
 
+  /// True on success.
   bool has_value() const noexcept { return !failed_; }
+  /// True on success.
   explicit operator bool() const noexcept { return has_value(); }
 
   /// The error; throws BadResultAccess on success.

@@ -25,7 +25,9 @@ class AUTHCORE_API SecretBytes {
   /// `size` bytes from the operating system's CSPRNG (libsodium randombytes).
   static SecretBytes random(std::size_t size);
 
+  /// Takes the bytes; `other` is left empty.
   SecretBytes(SecretBytes&& other) noexcept;
+  /// Wipes this secret's bytes, then takes `other`'s; `other` is left empty.
   SecretBytes& operator=(SecretBytes&& other) noexcept;
   SecretBytes(const SecretBytes&) = delete;
   SecretBytes& operator=(const SecretBytes&) = delete;
@@ -34,7 +36,9 @@ class AUTHCORE_API SecretBytes {
   /// An explicit copy.
   SecretBytes clone() const;
 
+  /// Number of bytes.
   std::size_t size() const noexcept { return size_; }
+  /// True when there are no bytes.
   bool empty() const noexcept { return size_ == 0; }
   /// Raw access for code that must hand the bytes to a primitive. Do not log.
   const unsigned char* data() const noexcept { return bytes_.get(); }
