@@ -7,6 +7,7 @@
 #include "authcore/dangerous.hpp"
 #include "authcore/error.hpp"
 #include "authcore/hmac_key.hpp"
+#include "authcore/password_hasher.hpp"
 #include "authcore/result.hpp"
 #include "authcore/secret.hpp"
 #include "authcore/token_issuer.hpp"
