@@ -6,6 +6,7 @@
 #include "authcore/clock.hpp"
 #include "authcore/dangerous.hpp"
 #include "authcore/error.hpp"
+#include "authcore/hash_gate.hpp"
 #include "authcore/hmac_key.hpp"
 #include "authcore/password_hasher.hpp"
 #include "authcore/result.hpp"
