@@ -23,6 +23,10 @@ constexpr std::uint32_t kFloorTimeCost = 2;
 constexpr std::size_t kFloorMemoryBytes = 19 * kMiB;
 constexpr std::size_t kProbeMemoryBytes = 32 * kMiB;
 constexpr int kMaxCalibrationSteps = 8;
+// Noise only ever adds time, so the fastest of a few runs is the best
+// estimate of a hash's cost on a busy host.
+constexpr int kProbeRuns = 3;
+constexpr int kCandidateRuns = 2;
 
 using FloatSeconds = std::chrono::duration<double>;
 
@@ -44,12 +48,17 @@ PasswordPolicy clamped(PasswordPolicy policy) noexcept {
 
 std::size_t round_down_to_mib(std::size_t bytes) noexcept { return bytes / kMiB * kMiB; }
 
-// The wall time of one Argon2id hash; "forever" when it cannot be computed.
-FloatSeconds time_one_hash(std::uint32_t time_cost, std::size_t memory_bytes) noexcept {
-  detail::Argon2String out;
-  const auto start = std::chrono::steady_clock::now();
-  if (!detail::argon2id_hash("calibration", time_cost, memory_bytes, out)) return FloatSeconds::max();
-  return std::chrono::steady_clock::now() - start;
+// The wall time of the fastest of `runs` Argon2id hashes; "forever" when
+// one cannot be computed.
+FloatSeconds fastest_hash(int runs, std::uint32_t time_cost, std::size_t memory_bytes) noexcept {
+  FloatSeconds fastest = FloatSeconds::max();
+  for (int run = 0; run < runs; ++run) {
+    detail::Argon2String out;
+    const auto start = std::chrono::steady_clock::now();
+    if (!detail::argon2id_hash("calibration", time_cost, memory_bytes, out)) return FloatSeconds::max();
+    fastest = std::min<FloatSeconds>(fastest, std::chrono::steady_clock::now() - start);
+  }
+  return fastest;
 }
 
 // How many KiB-passes of Argon2id fit in `target`, from one probe hash
@@ -57,7 +66,7 @@ FloatSeconds time_one_hash(std::uint32_t time_cost, std::size_t memory_bytes) no
 double affordable_kib_passes(FloatSeconds target, std::size_t memory_limit) noexcept {
   const std::size_t probe_bytes = std::min(memory_limit, kProbeMemoryBytes);
   // A floor of 1 ns keeps the division finite on a clock too coarse to see the probe.
-  const double probe_seconds = std::max(time_one_hash(1, probe_bytes).count(), 1e-9);
+  const double probe_seconds = std::max(fastest_hash(kProbeRuns, 1, probe_bytes).count(), 1e-9);
   const double seconds_per_kib_pass = probe_seconds / static_cast<double>(probe_bytes / kKiB);
   return target.count() / seconds_per_kib_pass;
 }
@@ -103,12 +112,18 @@ PasswordPolicy PasswordPolicy::calibrate(std::chrono::milliseconds target, std::
   const double passes = std::min(kib_passes / static_cast<double>(memory / kKiB), double{max_time_cost});
   auto time_cost = std::max(static_cast<std::uint32_t>(std::max(passes, 0.0)), kFloorTimeCost);
 
-  // The estimate is linear; measure the candidate and step down until it fits.
-  for (int step = 0; step < kMaxCalibrationSteps && time_one_hash(time_cost, memory) > budget; ++step) {
+  // The estimate is linear, and large memory is slower per KiB than the
+  // probe (page faults, caches): measure the candidate and step down until it
+  // fits, t first, then m in proportion to the overshoot (with 5% to spare).
+  for (int step = 0; step < kMaxCalibrationSteps; ++step) {
+    const FloatSeconds measured = fastest_hash(kCandidateRuns, time_cost, memory);
+    if (measured <= budget) break;
     if (time_cost > kFloorTimeCost) {
       --time_cost;
     } else if (memory > kFloorMemoryBytes) {
-      memory = std::max(round_down_to_mib(memory / 4 * 3), kFloorMemoryBytes);
+      const double scale = 0.95 * budget.count() / measured.count();
+      memory = std::max(round_down_to_mib(static_cast<std::size_t>(static_cast<double>(memory) * scale)),
+                        kFloorMemoryBytes);
     } else {
       break;
     }

@@ -57,12 +57,14 @@ struct PasswordPolicy {
   /// Measures Argon2id on this machine and returns the strongest policy whose
   /// hash takes at most `target`, using at most `memory_limit_bytes` per hash
   /// (default 256 MiB). Following RFC 9106 §4, memory is raised first and
-  /// then passes: one probe hash at t=1 (32 MiB or the limit) estimates the
+  /// then passes: probe hashes at t=1 (32 MiB or the limit) estimate the
   /// cost per KiB and pass, the estimate is turned into (t, m) with t >= 2,
-  /// and then hashes are measured at the candidate, stepping down (t first,
-  /// then m by a quarter) until one fits. Calibration takes about one to two
-  /// times `target` plus the probe; call it once at start-up and persist the
-  /// result, since timings vary between runs. Never returns less than t=2,
+  /// and then the candidate is timed (the faster of two hashes), stepping
+  /// down (t first, then m in proportion to the overshoot) until it fits.
+  /// Calibration takes about two to four times `target` plus the probes; run
+  /// it once at deployment and persist the result, since timings vary
+  /// between runs.
+  /// Never returns less than t=2,
   /// 19 MiB (the OWASP Password Storage Cheat Sheet minimum for Argon2id),
   /// even when that exceeds `target`.
   static PasswordPolicy calibrate(std::chrono::milliseconds target,
