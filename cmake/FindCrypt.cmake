@@ -2,7 +2,7 @@
 # target Crypt::Crypt. authcore needs its crypt_rn() to verify legacy bcrypt
 # hashes; the older glibc libcrypt lacks it, hence the symbol check.
 #
-# Result variables: Crypt_FOUND, Crypt_VERSION, Crypt_INCLUDE_DIRS, Crypt_LIBRARIES.
+# Result variables: Crypt_FOUND, Crypt_VERSION (when pkg-config knows it).
 # pkg-config (module libxcrypt) is used only as a hint.
 find_package(PkgConfig QUIET)
 if(PkgConfig_FOUND)
@@ -29,14 +29,10 @@ find_package_handle_standard_args(Crypt
   REQUIRED_VARS Crypt_LIBRARY Crypt_INCLUDE_DIR Crypt_HAS_CRYPT_RN
   VERSION_VAR Crypt_VERSION)
 
-if(Crypt_FOUND)
-  set(Crypt_INCLUDE_DIRS "${Crypt_INCLUDE_DIR}")
-  set(Crypt_LIBRARIES "${Crypt_LIBRARY}")
-  if(NOT TARGET Crypt::Crypt)
-    add_library(Crypt::Crypt UNKNOWN IMPORTED)
-    set_target_properties(Crypt::Crypt PROPERTIES
-      IMPORTED_LOCATION "${Crypt_LIBRARY}"
-      INTERFACE_INCLUDE_DIRECTORIES "${Crypt_INCLUDE_DIR}")
-  endif()
+if(Crypt_FOUND AND NOT TARGET Crypt::Crypt)
+  add_library(Crypt::Crypt UNKNOWN IMPORTED)
+  set_target_properties(Crypt::Crypt PROPERTIES
+    IMPORTED_LOCATION "${Crypt_LIBRARY}"
+    INTERFACE_INCLUDE_DIRECTORIES "${Crypt_INCLUDE_DIR}")
 endif()
 mark_as_advanced(Crypt_INCLUDE_DIR Crypt_LIBRARY)
