@@ -27,8 +27,15 @@ constexpr int kMaxCalibrationSteps = 8;
 // estimate of a hash's cost on a busy host.
 constexpr int kProbeRuns = 3;
 constexpr int kCandidateRuns = 2;
+// After an overshoot, memory is scaled to the budget with this much to spare.
+constexpr double kCalibrationMargin = 0.95;
 
 using FloatSeconds = std::chrono::duration<double>;
+
+struct Argon2Cost {
+  std::uint32_t time_cost;
+  std::size_t memory_bytes;
+};
 
 PasswordPolicy preset(std::uint32_t time_cost, std::size_t memory_bytes) noexcept {
   PasswordPolicy policy;
@@ -50,25 +57,47 @@ std::size_t round_down_to_mib(std::size_t bytes) noexcept { return bytes / kMiB 
 
 // The wall time of the fastest of `runs` Argon2id hashes; "forever" when
 // one cannot be computed.
-FloatSeconds fastest_hash(int runs, std::uint32_t time_cost, std::size_t memory_bytes) noexcept {
+FloatSeconds fastest_hash(int runs, Argon2Cost cost) noexcept {
   FloatSeconds fastest = FloatSeconds::max();
   for (int run = 0; run < runs; ++run) {
     detail::Argon2String out;
     const auto start = std::chrono::steady_clock::now();
-    if (!detail::argon2id_hash("calibration", time_cost, memory_bytes, out)) return FloatSeconds::max();
+    if (!detail::argon2id_hash("calibration", cost.time_cost, cost.memory_bytes, out)) return FloatSeconds::max();
     fastest = std::min<FloatSeconds>(fastest, std::chrono::steady_clock::now() - start);
   }
   return fastest;
 }
 
-// How many KiB-passes of Argon2id fit in `target`, from one probe hash
+// How many KiB-passes of Argon2id fit in `target`, from probe hashes
 // (Argon2's cost is linear in m * t).
 double affordable_kib_passes(FloatSeconds target, std::size_t memory_limit) noexcept {
   const std::size_t probe_bytes = std::min(memory_limit, kProbeMemoryBytes);
   // A floor of 1 ns keeps the division finite on a clock too coarse to see the probe.
-  const double probe_seconds = std::max(fastest_hash(kProbeRuns, 1, probe_bytes).count(), 1e-9);
+  const double probe_seconds = std::max(fastest_hash(kProbeRuns, {1, probe_bytes}).count(), 1e-9);
   const double seconds_per_kib_pass = probe_seconds / static_cast<double>(probe_bytes / kKiB);
   return target.count() / seconds_per_kib_pass;
+}
+
+// RFC 9106 §4: as much memory as the budget and the limit allow at the
+// floor's passes, then as many passes as the rest of the budget pays for.
+Argon2Cost estimated_cost(double kib_passes, std::size_t memory_limit) noexcept {
+  const double memory_kib = std::min(kib_passes / kFloorTimeCost, static_cast<double>(memory_limit / kKiB));
+  const std::size_t memory =
+      std::max(round_down_to_mib(static_cast<std::size_t>(std::max(memory_kib, 0.0)) * kKiB), kFloorMemoryBytes);
+  const double passes = std::min(kib_passes / static_cast<double>(memory / kKiB),
+                                 double{PasswordPolicy::max_time_cost});
+  return {std::max(static_cast<std::uint32_t>(std::max(passes, 0.0)), kFloorTimeCost), memory};
+}
+
+// The next candidate after `cost` took `measured`, over `budget`: one pass
+// fewer, or at the floor's passes memory in proportion to the overshoot.
+// std::nullopt at the floor itself.
+std::optional<Argon2Cost> cheaper_cost(Argon2Cost cost, FloatSeconds measured, FloatSeconds budget) noexcept {
+  if (cost.time_cost > kFloorTimeCost) return Argon2Cost{cost.time_cost - 1, cost.memory_bytes};
+  if (cost.memory_bytes <= kFloorMemoryBytes) return std::nullopt;
+  const double scale = kCalibrationMargin * budget.count() / measured.count();
+  const auto scaled = static_cast<std::size_t>(static_cast<double>(cost.memory_bytes) * scale);
+  return Argon2Cost{cost.time_cost, std::max(round_down_to_mib(scaled), kFloorMemoryBytes)};
 }
 
 bool password_allowed(std::string_view password, const PasswordPolicy& policy) noexcept {
@@ -102,33 +131,17 @@ PasswordPolicy PasswordPolicy::custom(std::uint32_t time_cost, std::size_t memor
 PasswordPolicy PasswordPolicy::calibrate(std::chrono::milliseconds target, std::size_t memory_limit_bytes) {
   const FloatSeconds budget = target;
   const std::size_t limit = round_down_to_mib(std::max(memory_limit_bytes, kFloorMemoryBytes));
-  const double kib_passes = affordable_kib_passes(budget, limit);
-
-  // RFC 9106 §4: as much memory as allowed at the floor's passes, then as
-  // many passes as the rest of the budget pays for.
-  const double memory_kib = std::min(kib_passes / kFloorTimeCost, static_cast<double>(limit / kKiB));
-  std::size_t memory =
-      std::max(round_down_to_mib(static_cast<std::size_t>(std::max(memory_kib, 0.0)) * kKiB), kFloorMemoryBytes);
-  const double passes = std::min(kib_passes / static_cast<double>(memory / kKiB), double{max_time_cost});
-  auto time_cost = std::max(static_cast<std::uint32_t>(std::max(passes, 0.0)), kFloorTimeCost);
-
+  Argon2Cost cost = estimated_cost(affordable_kib_passes(budget, limit), limit);
   // The estimate is linear, and large memory is slower per KiB than the
-  // probe (page faults, caches): measure the candidate and step down until it
-  // fits, t first, then m in proportion to the overshoot (with 5% to spare).
+  // probe (page faults, caches): measure and step down until it fits.
   for (int step = 0; step < kMaxCalibrationSteps; ++step) {
-    const FloatSeconds measured = fastest_hash(kCandidateRuns, time_cost, memory);
+    const FloatSeconds measured = fastest_hash(kCandidateRuns, cost);
     if (measured <= budget) break;
-    if (time_cost > kFloorTimeCost) {
-      --time_cost;
-    } else if (memory > kFloorMemoryBytes) {
-      const double scale = 0.95 * budget.count() / measured.count();
-      memory = std::max(round_down_to_mib(static_cast<std::size_t>(static_cast<double>(memory) * scale)),
-                        kFloorMemoryBytes);
-    } else {
-      break;
-    }
+    const auto next = cheaper_cost(cost, measured, budget);
+    if (!next) break;
+    cost = *next;
   }
-  return custom(time_cost, memory);
+  return custom(cost.time_cost, cost.memory_bytes);
 }
 
 std::string_view to_string(PasswordCheck check) noexcept {
