@@ -83,6 +83,7 @@ struct GateResult<Result<T>> {
 /// it has started (those are refused).
 class AUTHCORE_API HashGate {
  public:
+  /// The clock deadlines are measured on.
   using Clock = std::chrono::steady_clock;
   /// The password work. It must not throw (an exception escaping it calls
   /// std::terminate, as one escaping a std::thread does); run() lifts this.

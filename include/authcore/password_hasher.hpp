@@ -70,10 +70,12 @@ struct PasswordPolicy {
   static PasswordPolicy calibrate(std::chrono::milliseconds target,
                                   std::size_t memory_limit_bytes = std::size_t{256} << 20);
 
+  /// Equal when every field is.
   friend bool operator==(const PasswordPolicy& a, const PasswordPolicy& b) noexcept {
     return a.time_cost == b.time_cost && a.memory_bytes == b.memory_bytes &&
            a.max_memory_bytes == b.max_memory_bytes && a.max_password_bytes == b.max_password_bytes;
   }
+  /// Not equal when any field differs.
   friend bool operator!=(const PasswordPolicy& a, const PasswordPolicy& b) noexcept { return !(a == b); }
 };
 
