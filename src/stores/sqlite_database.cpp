@@ -169,26 +169,6 @@ Result<SqliteStatement> SqliteConnection::statement(const char* sql) {
 
 std::int64_t SqliteConnection::changes() const noexcept { return sqlite3_changes64(db_); }
 
-bool SqliteConnection::reusable() const noexcept { return sqlite3_get_autocommit(db_) != 0; }
-
-Result<SqliteTransaction> SqliteTransaction::begin(SqliteConnection& connection) {
-  if (auto begun = connection.execute_script("BEGIN IMMEDIATE"); !begun) return begun.error();
-  return SqliteTransaction(&connection);
-}
-
-SqliteTransaction::SqliteTransaction(SqliteTransaction&& other) noexcept
-    : connection_(std::exchange(other.connection_, nullptr)) {}
-
-SqliteTransaction::~SqliteTransaction() {
-  // SQLite may already have rolled back on its own (after SQLITE_FULL,
-  // SQLITE_IOERR, ...); reusable() then reports no open transaction.
-  if (connection_ != nullptr && !connection_->reusable()) (void)connection_->execute_script("ROLLBACK");
-}
-
-Result<void> SqliteTransaction::commit() {
-  auto committed = connection_->execute_script("COMMIT");
-  if (committed) connection_ = nullptr;
-  return committed;
-}
+bool SqliteConnection::in_transaction() const noexcept { return sqlite3_get_autocommit(db_) == 0; }
 
 }  // namespace authcore::detail

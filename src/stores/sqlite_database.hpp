@@ -1,6 +1,5 @@
 // Internal: a thin C++ layer over the SQLite C API for SqliteUserStore:
-// error mapping, connections with cached prepared statements, and
-// BEGIN IMMEDIATE transactions.
+// error mapping, and connections with cached prepared statements.
 #ifndef AUTHCORE_STORES_SQLITE_DATABASE_HPP
 #define AUTHCORE_STORES_SQLITE_DATABASE_HPP
 
@@ -55,6 +54,7 @@ class SqliteStatement {
   std::string text(int column) const;
   std::optional<std::string> optional_text(int column) const;
   std::int64_t integer(int column) const;
+  bool flag(int column) const { return integer(column) != 0; }
 
  private:
   sqlite3_stmt* statement_;
@@ -103,9 +103,11 @@ class SqliteConnection {
     return changes();
   }
 
+  /// True between BEGIN and COMMIT/ROLLBACK.
+  bool in_transaction() const noexcept;
   /// False when a transaction was left open (a failed rollback): the pool
   /// then closes the connection instead of handing it out again.
-  bool reusable() const noexcept;
+  bool reusable() const noexcept { return !in_transaction(); }
 
  private:
   explicit SqliteConnection(sqlite3* db) noexcept : db_(db) {}
@@ -115,25 +117,6 @@ class SqliteConnection {
 
   sqlite3* db_;
   std::unordered_map<const char*, sqlite3_stmt*> statements_;
-};
-
-/// A write transaction begun with BEGIN IMMEDIATE, which takes the write
-/// lock at once: a deferred transaction that reads first and writes later
-/// may get SQLITE_BUSY at the write without the busy handler being allowed
-/// to wait (https://www.sqlite.org/lang_transaction.html), which would turn
-/// ordinary contention into failures. Rolled back unless committed.
-class SqliteTransaction {
- public:
-  static Result<SqliteTransaction> begin(SqliteConnection& connection);
-  SqliteTransaction(SqliteTransaction&& other) noexcept;
-  SqliteTransaction& operator=(SqliteTransaction&&) = delete;
-  ~SqliteTransaction();
-
-  Result<void> commit();
-
- private:
-  explicit SqliteTransaction(SqliteConnection* connection) noexcept : connection_(connection) {}
-  SqliteConnection* connection_;  ///< null once committed or rolled back
 };
 
 }  // namespace authcore::detail

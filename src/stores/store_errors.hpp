@@ -32,6 +32,23 @@ inline Error rotation_refused() {
           "the refresh token is spent or unknown, or its session is revoked or expired; the session is revoked"};
 }
 
+/// A database backend reports constraint violations as conflict (unique
+/// key) or not_found (foreign key); this keeps the code and puts the
+/// store's own wording, `replacement`, in place of the database's. Store
+/// failures pass unchanged.
+inline Error unless_store_error(const Error& error, Error replacement) {
+  const bool constraint = error.code == ErrorCode::conflict || error.code == ErrorCode::not_found;
+  if (!constraint) return error;
+  replacement.code = error.code;
+  return replacement;
+}
+
+/// create_session()'s failure: a foreign-key violation means the user does
+/// not exist, a unique violation that the session id or jti is taken.
+inline Error session_not_created(const Error& error) {
+  return unless_store_error(error, error.code == ErrorCode::not_found ? no_such_user() : session_or_jti_taken());
+}
+
 }  // namespace authcore::detail
 
 #endif  // AUTHCORE_STORES_STORE_ERRORS_HPP
