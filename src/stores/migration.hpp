@@ -1,11 +1,13 @@
 // Internal: ordered schema migrations, shared by the SQLite and PostgreSQL
-// stores. Each backend keeps its list; the version applied last is the
-// highest row of its schema_version table.
+// stores. Each backend keeps its list; the versions applied are the rows
+// of its schema_version table.
 #ifndef AUTHCORE_STORES_MIGRATION_HPP
 #define AUTHCORE_STORES_MIGRATION_HPP
 
+#include <cstdint>
 #include <iterator>
 #include <string>
+#include <string_view>
 
 #include "authcore/result.hpp"
 
@@ -17,13 +19,30 @@ struct Migration {
   const char* sql;          ///< one or more statements
 };
 
-/// Runs, in order, every migration of `migrations` (sorted by version) newer
-/// than `current`, with `run(const Migration&) -> Result<void>`, which also
-/// records the version. The caller holds the lock that keeps other processes
-/// out. A database newer than the code (`current` above the last version)
-/// is refused with store_error: this code cannot know what changed.
-template <class Migrations, class Run>
-Result<void> apply_pending_migrations(const Migrations& migrations, int current, Run&& run) {
+/// The backend's SQL for the schema_version table (static storage).
+struct MigrationStatements {
+  const char* create_version_table;  ///< if it does not exist: (version, description)
+  const char* current_version;       ///< the highest version, 0 when none
+  const char* record_version;        ///< (version, description)
+};
+
+/// Runs, in order, every migration of `migrations` (sorted by version) that
+/// `db` has not recorded yet, and records it. The caller holds a
+/// transaction and the lock that keeps other processes out, so that the
+/// check and the changes are one step. A database newer than the code is
+/// refused with store_error: this code cannot know what changed.
+/// `Connection` is as for SqlUserStore, plus execute_script(sql).
+template <class Connection, class Migrations>
+Result<void> apply_pending_migrations(Connection& db, const Migrations& migrations,
+                                      const MigrationStatements& sql) {
+  if (auto created = db.execute_script(sql.create_version_table); !created) return created;
+  std::int64_t current = 0;
+  {
+    auto version = db.query(sql.current_version);
+    if (!version) return version.error();
+    if (auto row = version->step(); !row) return row.error();
+    current = version->integer(0);
+  }
   const int latest = std::end(migrations)[-1].version;
   if (current > latest) {
     return Error{ErrorCode::store_error, "the database schema is at version " + std::to_string(current) +
@@ -32,7 +51,10 @@ Result<void> apply_pending_migrations(const Migrations& migrations, int current,
   }
   for (const Migration& migration : migrations) {
     if (migration.version <= current) continue;
-    if (auto applied = run(migration); !applied) return applied;
+    if (auto ran = db.execute_script(migration.sql); !ran) return ran;
+    const auto recorded =
+        db.change(sql.record_version, std::int64_t{migration.version}, std::string_view(migration.description));
+    if (!recorded) return recorded.error();
   }
   return {};
 }

@@ -47,11 +47,13 @@ CREATE UNIQUE INDEX refresh_tokens_one_live_per_session ON refresh_tokens (sessi
 )sql"},
 };
 
-constexpr char kCreateVersionTable[] =
-    "CREATE TABLE IF NOT EXISTS schema_version ("
-    " version INTEGER NOT NULL PRIMARY KEY, description TEXT NOT NULL) STRICT";
-constexpr char kCurrentVersion[] = "SELECT coalesce(max(version), 0) FROM schema_version";
-constexpr char kRecordVersion[] = "INSERT INTO schema_version (version, description) VALUES (?1, ?2)";
+constexpr detail::MigrationStatements kMigrationStatements{
+    /*create_version_table=*/
+    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, description TEXT NOT NULL)"
+    " STRICT",
+    /*current_version=*/"SELECT coalesce(max(version), 0) FROM schema_version",
+    /*record_version=*/"INSERT INTO schema_version (version, description) VALUES (?1, ?2)",
+};
 
 constexpr char kInsertSession[] = "INSERT INTO sessions (session_id, username, expires_at) VALUES (?1, ?2, ?3)";
 constexpr char kInsertRefreshToken[] = "INSERT INTO refresh_tokens (jti, session_id) VALUES (?1, ?2)";
@@ -92,31 +94,15 @@ using Transaction = detail::Transaction<SqliteConnection>;
 /// contention into failures.
 Result<Transaction> begin_immediate(SqliteConnection& db) { return Transaction::begin(db, "BEGIN IMMEDIATE"); }
 
-Result<void> record_migration(SqliteConnection& db, const detail::Migration& migration) {
-  if (auto ran = db.execute_script(migration.sql); !ran) return ran;
-  const auto recorded = db.change(kRecordVersion, std::int64_t{migration.version},
-                                  std::string_view(migration.description));
-  if (!recorded) return recorded.error();
-  return {};
-}
-
 /// Brings the schema up to date. BEGIN IMMEDIATE holds the write lock for
 /// the whole check-and-apply, so processes opening one file at once migrate
 /// it once.
 Result<void> migrate(SqliteConnection& db) {
   auto transaction = begin_immediate(db);
   if (!transaction) return transaction.error();
-  if (auto created = db.execute_script(kCreateVersionTable); !created) return created;
-  int current = 0;
-  {
-    auto version = db.query(kCurrentVersion);
-    if (!version) return version.error();
-    if (auto row = version->step(); !row) return row.error();
-    current = static_cast<int>(version->integer(0));
+  if (auto applied = detail::apply_pending_migrations(db, kMigrations, kMigrationStatements); !applied) {
+    return applied;
   }
-  auto applied = detail::apply_pending_migrations(
-      kMigrations, current, [&db](const detail::Migration& migration) { return record_migration(db, migration); });
-  if (!applied) return applied;
   return transaction->commit();
 }
 
