@@ -5,7 +5,9 @@
 #include "authcore/postgres_user_store.hpp"
 
 #include <cstdlib>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "support/postgres_support.hpp"
 #include "user_store_contract.hpp"
@@ -72,4 +74,29 @@ TEST_CASE("a PostgreSQL outage fails closed with store_unavailable, and the stor
   REQUIRE_STORE_OK(store->create_user(test::contract_user("bob")));
   test::run_together(4, [&](int) { (void)store->ping(); });
   REQUIRE_STORE_OK(store->ping());
+}
+
+TEST_CASE("a PostgreSQL restart while the store is idle goes unnoticed by its callers",
+          "[store][postgres][outage]") {
+  const auto url = test::postgres_url_or_skip();
+  if (!url) return;
+  const auto control = test::postgres_control_or_skip();
+  if (!control) return;
+  const test::TestSchema schema(*url);
+  auto options = schema.options();
+  options.pool_size = 2;
+  auto store = test::open_postgres_store(*url, options);
+  REQUIRE_STORE_OK(store->create_user(test::contract_user("alice")));
+  test::run_together(2, [&](int) { (void)store->ping(); });
+
+  RestartOnExit restart{*control};
+  REQUIRE(control_server(*control, "stop-server") == 0);
+  restart.stopped = true;
+  REQUIRE(control_server(*control, "start-server") == 0);
+  restart.stopped = false;
+
+  // Both pooled connections died with the old server; neither is used.
+  std::vector<std::optional<ErrorCode>> outcomes(2);
+  test::run_together(2, [&](int i) { outcomes[static_cast<std::size_t>(i)] = test::outcome(store->find_user("alice")); });
+  CHECK(test::count_outcome(outcomes, std::nullopt) == 2);
 }

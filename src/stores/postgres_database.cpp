@@ -157,14 +157,13 @@ bool PostgresConnection::in_transaction() const noexcept {
 
 bool PostgresConnection::reusable() noexcept {
   if (PQstatus(connection_) != CONNECTION_OK || PQtransactionStatus(connection_) != PQTRANS_IDLE) return false;
-  // An idle connection has nothing to read unless the server spoke first:
-  // when it shuts down it sends a FATAL (57P01) and closes the socket.
-  // Reading that now marks the connection broken before a call relies on it.
+  // An idle connection has nothing to read unless the server spoke first,
+  // and the store never LISTENs: what arrives is the FATAL (57P01) a server
+  // sends before it closes the socket to shut down or restart (rarely, a
+  // parameter change after a reload). libpq would notice the closed socket
+  // only when the next call fails, so such a connection is replaced now.
   pollfd pending{PQsocket(connection_), POLLIN, 0};
-  if (::poll(&pending, 1, 0) <= 0) return true;
-  if (PQconsumeInput(connection_) == 0) return false;
-  while (PGnotify* notification = PQnotifies(connection_)) PQfreemem(notification);
-  return PQstatus(connection_) == CONNECTION_OK;
+  return ::poll(&pending, 1, 0) == 0;
 }
 
 }  // namespace authcore::detail

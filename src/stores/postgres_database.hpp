@@ -103,8 +103,9 @@ class PostgresConnection {
   bool in_transaction() const noexcept;
 
   /// False when the connection is broken, in a transaction, or the server
-  /// has closed it while it sat idle (e.g. a restart): the pool then opens
-  /// a new one, which is how the store recovers from an outage.
+  /// sent something while it sat idle (it does before closing it for a
+  /// shutdown or restart): the pool then opens a new one, which is how the
+  /// store recovers from an outage.
   bool reusable() noexcept;
 
  private:
