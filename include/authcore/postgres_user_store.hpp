@@ -58,7 +58,7 @@ struct PostgresUserStoreOptions {
 /// 53100) store_full; serialization failures, deadlocks, lock or statement
 /// timeouts, and no free pooled connection store_busy; anything else
 /// store_error. The database must use UTF-8 (the store sends UTF-8).
-class AUTHCORE_POSTGRES_API PostgresUserStore final : public UserStore {
+class AUTHCORE_POSTGRES_API PostgresUserStore : public UserStore {
  public:
   /// Connects with `conninfo`, a `postgresql://user@host:port/db?...` URL
   /// or a `key=value ...` string (libpq's formats; passwords may also come
@@ -70,30 +70,11 @@ class AUTHCORE_POSTGRES_API PostgresUserStore final : public UserStore {
   static Result<std::unique_ptr<PostgresUserStore>> open(const std::string& conninfo,
                                                          const PostgresUserStoreOptions& options = {});
 
-  ~PostgresUserStore() override;
-
- private:
-  struct Impl;
-  explicit PostgresUserStore(std::unique_ptr<Impl> impl) noexcept;
-
-  Result<void> do_create_user(const User& user) override;
-  Result<User> do_find_user(std::string_view username) const override;
-  Result<void> do_update_password_hash(std::string_view username, std::string_view expected_hash,
-                                       std::string_view new_hash) override;
-  Result<void> do_delete_user(std::string_view username) override;
-  Result<void> do_create_session(std::string_view username, std::string_view session_id,
-                                 std::string_view first_refresh_jti, std::int64_t expires_at) override;
-  Result<Session> do_rotate(std::string_view session_id, std::string_view presented_jti,
-                            std::string_view next_jti, std::int64_t now) override;
-  Result<Session> do_find_session(std::string_view session_id) const override;
-  Result<void> do_revoke_session(std::string_view session_id) override;
-  Result<std::size_t> do_revoke_all_sessions(std::string_view username,
-                                             std::string_view except_session_id) override;
-  Result<bool> do_is_session_active(std::string_view session_id, std::int64_t now) const override;
-  Result<std::size_t> do_purge_expired(std::int64_t now) override;
-  Result<void> do_ping() const override;
-
-  std::unique_ptr<Impl> impl_;
+ protected:
+  /// Only the implementation inside the library derives from this class:
+  /// it keeps the database client's headers and types out of this one,
+  /// as a pimpl would, without forwarding every call.
+  PostgresUserStore() = default;
 };
 
 }  // namespace authcore

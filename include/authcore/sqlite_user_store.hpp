@@ -43,7 +43,7 @@ struct SqliteUserStoreOptions {
 /// Errors: SQLITE_BUSY/LOCKED past the busy timeout is store_busy,
 /// SQLITE_FULL store_full, a file that cannot be opened store_unavailable,
 /// anything else (I/O error, corruption) store_error.
-class AUTHCORE_SQLITE_API SqliteUserStore final : public UserStore {
+class AUTHCORE_SQLITE_API SqliteUserStore : public UserStore {
  public:
   /// Opens `path`, creating the file if needed, and brings its schema up to
   /// date (one process at a time; others wait up to the busy timeout).
@@ -54,30 +54,11 @@ class AUTHCORE_SQLITE_API SqliteUserStore final : public UserStore {
   static Result<std::unique_ptr<SqliteUserStore>> open(const std::string& path,
                                                        const SqliteUserStoreOptions& options = {});
 
-  ~SqliteUserStore() override;
-
- private:
-  struct Impl;
-  explicit SqliteUserStore(std::unique_ptr<Impl> impl) noexcept;
-
-  Result<void> do_create_user(const User& user) override;
-  Result<User> do_find_user(std::string_view username) const override;
-  Result<void> do_update_password_hash(std::string_view username, std::string_view expected_hash,
-                                       std::string_view new_hash) override;
-  Result<void> do_delete_user(std::string_view username) override;
-  Result<void> do_create_session(std::string_view username, std::string_view session_id,
-                                 std::string_view first_refresh_jti, std::int64_t expires_at) override;
-  Result<Session> do_rotate(std::string_view session_id, std::string_view presented_jti,
-                            std::string_view next_jti, std::int64_t now) override;
-  Result<Session> do_find_session(std::string_view session_id) const override;
-  Result<void> do_revoke_session(std::string_view session_id) override;
-  Result<std::size_t> do_revoke_all_sessions(std::string_view username,
-                                             std::string_view except_session_id) override;
-  Result<bool> do_is_session_active(std::string_view session_id, std::int64_t now) const override;
-  Result<std::size_t> do_purge_expired(std::int64_t now) override;
-  Result<void> do_ping() const override;
-
-  std::unique_ptr<Impl> impl_;
+ protected:
+  /// Only the implementation inside the library derives from this class:
+  /// it keeps the database client's headers and types out of this one,
+  /// as a pimpl would, without forwarding every call.
+  SqliteUserStore() = default;
 };
 
 }  // namespace authcore

@@ -142,7 +142,7 @@ std::int64_t migration_lock_key(const std::string& schema) {
 /// without CREATE on the database working once the schema is there
 /// (CREATE SCHEMA IF NOT EXISTS checks the privilege before existence).
 Result<void> ensure_schema(PostgresConnection& db, const std::string& schema) {
-  auto exists = detail::SqlUserStore<PostgresConnection>::has_row(db, kSchemaExists, schema);
+  auto exists = detail::has_row(db, kSchemaExists, schema);
   if (!exists) return exists.error();
   if (*exists) return {};
   return db.execute_script(kCreateSchema);
@@ -162,11 +162,41 @@ Result<void> migrate(PostgresConnection& db, const std::string& schema) {
   return transaction->commit();
 }
 
-}  // namespace
-
-struct PostgresUserStore::Impl : detail::SqlUserStore<PostgresConnection> {
+/// The PostgreSQL store: the shared SQL operations, plus session creation
+/// and rotation as single statements.
+class PostgresStore final : public detail::SqlUserStore<PostgresConnection, PostgresUserStore> {
+ public:
   using SqlUserStore::SqlUserStore;
+
+ private:
+  Result<void> do_create_session(std::string_view username, std::string_view session_id,
+                                 std::string_view first_refresh_jti, std::int64_t expires_at) override {
+    return with_connection([&](PostgresConnection& db) -> Result<void> {
+      const auto created = db.change(kCreateSession, session_id, username, first_refresh_jti, expires_at);
+      if (!created) return detail::session_not_created(created.error());
+      return {};
+    });
+  }
+
+  Result<Session> do_rotate(std::string_view session_id, std::string_view presented_jti,
+                            std::string_view next_jti, std::int64_t now) override {
+    return with_connection([&](PostgresConnection& db) -> Result<Session> {
+      auto rotated = db.query(kRotate, session_id, presented_jti, next_jti, now);
+      if (!rotated) {
+        // A foreign-key violation means a concurrent delete_user() removed
+        // the session under the new token: to the caller, a revoked session.
+        if (rotated.error().code == ErrorCode::not_found) return detail::rotation_refused();
+        return detail::unless_store_error(rotated.error(), detail::jti_taken());
+      }
+      const auto row = rotated->step();
+      if (!row) return row.error();
+      if (!*row) return detail::rotation_refused();
+      return Session{std::string(session_id), rotated->text(0), std::string(next_jti), rotated->integer(1), false};
+    });
+  }
 };
+
+}  // namespace
 
 Result<std::unique_ptr<PostgresUserStore>> PostgresUserStore::open(const std::string& conninfo,
                                                                    const PostgresUserStoreOptions& options) {
@@ -179,73 +209,10 @@ Result<std::unique_ptr<PostgresUserStore>> PostgresUserStore::open(const std::st
   auto first = open_connection();
   if (!first) return first.error();
   if (auto migrated = migrate(**first, options.schema); !migrated) return migrated.error();
-  auto impl = std::make_unique<Impl>(kStatements, options.pool_size, options.acquire_timeout, open_connection);
-  impl->pool().adopt(std::move(*first));
-  return std::unique_ptr<PostgresUserStore>(new PostgresUserStore(std::move(impl)));
+  auto store =
+      std::make_unique<PostgresStore>(kStatements, options.pool_size, options.acquire_timeout, open_connection);
+  store->pool().adopt(std::move(*first));
+  return std::unique_ptr<PostgresUserStore>(std::move(store));
 }
-
-PostgresUserStore::PostgresUserStore(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
-
-PostgresUserStore::~PostgresUserStore() = default;
-
-Result<void> PostgresUserStore::do_create_user(const User& user) { return impl_->create_user(user); }
-
-Result<User> PostgresUserStore::do_find_user(std::string_view username) const {
-  return impl_->find_user(username);
-}
-
-Result<void> PostgresUserStore::do_update_password_hash(std::string_view username, std::string_view expected_hash,
-                                                        std::string_view new_hash) {
-  return impl_->update_password_hash(username, expected_hash, new_hash);
-}
-
-Result<void> PostgresUserStore::do_delete_user(std::string_view username) { return impl_->delete_user(username); }
-
-Result<void> PostgresUserStore::do_create_session(std::string_view username, std::string_view session_id,
-                                                  std::string_view first_refresh_jti, std::int64_t expires_at) {
-  return impl_->with_connection([&](PostgresConnection& db) -> Result<void> {
-    const auto created = db.change(kCreateSession, session_id, username, first_refresh_jti, expires_at);
-    if (!created) return detail::session_not_created(created.error());
-    return {};
-  });
-}
-
-Result<Session> PostgresUserStore::do_rotate(std::string_view session_id, std::string_view presented_jti,
-                                             std::string_view next_jti, std::int64_t now) {
-  return impl_->with_connection([&](PostgresConnection& db) -> Result<Session> {
-    auto rotated = db.query(kRotate, session_id, presented_jti, next_jti, now);
-    if (!rotated) {
-      // A foreign-key violation means a concurrent delete_user() removed the
-      // session under the new token: to the caller, a revoked session.
-      if (rotated.error().code == ErrorCode::not_found) return detail::rotation_refused();
-      return detail::unless_store_error(rotated.error(), detail::jti_taken());
-    }
-    const auto row = rotated->step();
-    if (!row) return row.error();
-    if (!*row) return detail::rotation_refused();
-    return Session{std::string(session_id), rotated->text(0), std::string(next_jti), rotated->integer(1), false};
-  });
-}
-
-Result<Session> PostgresUserStore::do_find_session(std::string_view session_id) const {
-  return impl_->find_session(session_id);
-}
-
-Result<void> PostgresUserStore::do_revoke_session(std::string_view session_id) {
-  return impl_->revoke_session(session_id);
-}
-
-Result<std::size_t> PostgresUserStore::do_revoke_all_sessions(std::string_view username,
-                                                              std::string_view except_session_id) {
-  return impl_->revoke_all_sessions(username, except_session_id);
-}
-
-Result<bool> PostgresUserStore::do_is_session_active(std::string_view session_id, std::int64_t now) const {
-  return impl_->is_session_active(session_id, now);
-}
-
-Result<std::size_t> PostgresUserStore::do_purge_expired(std::int64_t now) { return impl_->purge_expired(now); }
-
-Result<void> PostgresUserStore::do_ping() const { return impl_->ping(); }
 
 }  // namespace authcore

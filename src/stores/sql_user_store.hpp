@@ -1,7 +1,7 @@
 // Internal: the UserStore operations that are the same SQL logic on every
 // database backend, written once over a pooled `Connection` and the
-// backend's statement texts. Session creation, rotation and migrations
-// differ between backends and stay with them.
+// backend's statement texts. Session creation and rotation differ between
+// backends: each backend's store derives from SqlUserStore and adds them.
 #ifndef AUTHCORE_STORES_SQL_USER_STORE_HPP
 #define AUTHCORE_STORES_SQL_USER_STORE_HPP
 
@@ -35,14 +35,24 @@ struct SqlStatements {
   const char* ping;                  ///< no parameters, one row
 };
 
-/// `Connection` provides:
+/// True when the query `sql` with `parameters` yields a row.
+template <class Connection, class... Parameters>
+Result<bool> has_row(Connection& db, const char* sql, const Parameters&... parameters) {
+  auto query = db.query(sql, parameters...);
+  if (!query) return query.error();
+  return query->step();
+}
+
+/// A UserStore (through `Base`, the backend's public class) over pooled
+/// connections. `Connection` provides:
 ///   query(sql, parameters...) -> Result<Cursor>, a Cursor having
 ///     step() -> Result<bool> (true: a row is ready), text(column),
 ///     optional_text(column), integer(column), flag(column);
 ///   change(sql, parameters...) -> Result<std::int64_t> (rows changed);
 ///   reusable() (see ConnectionPool).
-template <class Connection>
-class SqlUserStore {
+/// The derived class implements do_create_session() and do_rotate().
+template <class Connection, class Base>
+class SqlUserStore : public Base {
  public:
   using Pool = ConnectionPool<Connection>;
 
@@ -50,17 +60,30 @@ class SqlUserStore {
                typename Pool::Opener open)
       : sql_(sql), pool_(pool_size, acquire_timeout, std::move(open)) {}
 
-  Pool& pool() noexcept { return pool_; }
+  Pool& pool() const noexcept { return pool_; }
 
+ protected:
   /// Runs `operation(Connection&)` on a pooled connection.
   template <class Operation>
-  auto with_connection(Operation&& operation) -> decltype(operation(std::declval<Connection&>())) {
+  auto with_connection(Operation&& operation) const -> decltype(operation(std::declval<Connection&>())) {
     auto lease = pool_.acquire();
     if (!lease) return lease.error();
     return std::forward<Operation>(operation)(**lease);
   }
 
-  Result<void> create_user(const User& user) {
+  /// The session as stored, on a connection the caller holds (e.g. inside
+  /// its transaction).
+  Result<Session> read_session(Connection& db, std::string_view session_id) const {
+    auto query = db.query(sql_.select_session, session_id);
+    if (!query) return query.error();
+    const auto row = query->step();
+    if (!row) return row.error();
+    if (!*row) return no_such_session();
+    return Session{std::string(session_id), query->text(0), query->text(1), query->integer(2), query->flag(3)};
+  }
+
+ private:
+  Result<void> do_create_user(const User& user) override {
     return with_connection([&](Connection& db) -> Result<void> {
       const auto inserted =
           db.change(sql_.insert_user, user.username, user.password_hash, user.email, user.created_at);
@@ -69,7 +92,7 @@ class SqlUserStore {
     });
   }
 
-  Result<User> find_user(std::string_view username) {
+  Result<User> do_find_user(std::string_view username) const override {
     return with_connection([&](Connection& db) -> Result<User> {
       auto query = db.query(sql_.select_user, username);
       if (!query) return query.error();
@@ -80,8 +103,8 @@ class SqlUserStore {
     });
   }
 
-  Result<void> update_password_hash(std::string_view username, std::string_view expected_hash,
-                                    std::string_view new_hash) {
+  Result<void> do_update_password_hash(std::string_view username, std::string_view expected_hash,
+                                       std::string_view new_hash) override {
     return with_connection([&](Connection& db) -> Result<void> {
       const auto updated = db.change(sql_.set_password_hash, username, expected_hash, new_hash);
       if (!updated) return updated.error();
@@ -93,19 +116,20 @@ class SqlUserStore {
     });
   }
 
-  Result<void> delete_user(std::string_view username) {
+  Result<void> do_delete_user(std::string_view username) override {
     return change_one(sql_.delete_user, username, no_such_user());
   }
 
-  Result<Session> find_session(std::string_view session_id) {
+  Result<Session> do_find_session(std::string_view session_id) const override {
     return with_connection([&](Connection& db) { return read_session(db, session_id); });
   }
 
-  Result<void> revoke_session(std::string_view session_id) {
+  Result<void> do_revoke_session(std::string_view session_id) override {
     return change_one(sql_.revoke_session, session_id, no_such_session());
   }
 
-  Result<std::size_t> revoke_all_sessions(std::string_view username, std::string_view except_session_id) {
+  Result<std::size_t> do_revoke_all_sessions(std::string_view username,
+                                             std::string_view except_session_id) override {
     return with_connection([&](Connection& db) -> Result<std::size_t> {
       const auto revoked = db.change(sql_.revoke_user_sessions, username, except_session_id);
       if (!revoked) return revoked.error();
@@ -117,11 +141,11 @@ class SqlUserStore {
     });
   }
 
-  Result<bool> is_session_active(std::string_view session_id, std::int64_t now) {
+  Result<bool> do_is_session_active(std::string_view session_id, std::int64_t now) const override {
     return with_connection([&](Connection& db) { return has_row(db, sql_.session_is_active, session_id, now); });
   }
 
-  Result<std::size_t> purge_expired(std::int64_t now) {
+  Result<std::size_t> do_purge_expired(std::int64_t now) override {
     return with_connection([&](Connection& db) -> Result<std::size_t> {
       const auto purged = db.change(sql_.purge_expired, now);
       if (!purged) return purged.error();
@@ -129,7 +153,7 @@ class SqlUserStore {
     });
   }
 
-  Result<void> ping() {
+  Result<void> do_ping() const override {
     return with_connection([&](Connection& db) -> Result<void> {
       const auto pong = has_row(db, sql_.ping);
       if (!pong) return pong.error();
@@ -137,26 +161,6 @@ class SqlUserStore {
     });
   }
 
-  /// The session as stored, on a connection the caller holds (e.g. inside
-  /// its transaction).
-  Result<Session> read_session(Connection& db, std::string_view session_id) {
-    auto query = db.query(sql_.select_session, session_id);
-    if (!query) return query.error();
-    const auto row = query->step();
-    if (!row) return row.error();
-    if (!*row) return no_such_session();
-    return Session{std::string(session_id), query->text(0), query->text(1), query->integer(2), query->flag(3)};
-  }
-
-  /// True when the query `sql` with `parameters` yields a row.
-  template <class... Parameters>
-  static Result<bool> has_row(Connection& db, const char* sql, const Parameters&... parameters) {
-    auto query = db.query(sql, parameters...);
-    if (!query) return query.error();
-    return query->step();
-  }
-
- private:
   /// Runs a statement keyed by `key` that must change one row; `missing`
   /// when it changed none.
   Result<void> change_one(const char* sql, std::string_view key, Error missing) {
@@ -169,7 +173,9 @@ class SqlUserStore {
   }
 
   const SqlStatements& sql_;
-  Pool pool_;
+  /// Handing out connections is not a change of the store's state: const
+  /// operations use the pool too.
+  mutable Pool pool_;
 };
 
 }  // namespace authcore::detail

@@ -116,7 +116,8 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::stri
 
 Result<void> SqliteConnection::configure(std::chrono::milliseconds busy_timeout) {
   sqlite3_extended_result_codes(db_, 1);
-  const auto timeout_ms = std::min<std::chrono::milliseconds::rep>(busy_timeout.count(), std::numeric_limits<int>::max());
+  const auto timeout_ms =
+      std::clamp<std::chrono::milliseconds::rep>(busy_timeout.count(), 0, std::numeric_limits<int>::max());
   sqlite3_busy_timeout(db_, static_cast<int>(timeout_ms));
   // journal_mode is a property of the file; the pragma answers with the
   // mode in force, which stays "delete" where WAL is impossible (e.g. on a

@@ -106,11 +106,51 @@ Result<void> migrate(SqliteConnection& db) {
   return transaction->commit();
 }
 
-}  // namespace
-
-struct SqliteUserStore::Impl : detail::SqlUserStore<SqliteConnection> {
+/// The SQLite store: the shared SQL operations, plus session creation and
+/// rotation as BEGIN IMMEDIATE transactions.
+class SqliteStore final : public detail::SqlUserStore<SqliteConnection, SqliteUserStore> {
+ public:
   using SqlUserStore::SqlUserStore;
+
+ private:
+  Result<void> do_create_session(std::string_view username, std::string_view session_id,
+                                 std::string_view first_refresh_jti, std::int64_t expires_at) override {
+    return with_connection([&](SqliteConnection& db) -> Result<void> {
+      auto transaction = begin_immediate(db);
+      if (!transaction) return transaction.error();
+      auto inserted = db.change(kInsertSession, session_id, username, expires_at);
+      if (inserted) inserted = db.change(kInsertRefreshToken, first_refresh_jti, session_id);
+      if (!inserted) return detail::session_not_created(inserted.error());
+      return transaction->commit();
+    });
+  }
+
+  Result<Session> do_rotate(std::string_view session_id, std::string_view presented_jti,
+                            std::string_view next_jti, std::int64_t now) override {
+    return with_connection([&](SqliteConnection& db) -> Result<Session> {
+      auto transaction = begin_immediate(db);
+      if (!transaction) return transaction.error();
+      const auto spent = db.change(kSpendRefreshToken, presented_jti, session_id, now);
+      if (!spent) return spent.error();
+      if (*spent == 0) {
+        // RFC 9700 §4.14.2: a spent or foreign refresh token was presented,
+        // or the session is over; end the whole family.
+        const auto revoked = db.change(kRevokeSession, session_id);
+        if (!revoked) return revoked.error();
+        if (auto committed = transaction->commit(); !committed) return committed.error();
+        return detail::rotation_refused();
+      }
+      const auto inserted = db.change(kInsertRefreshToken, next_jti, session_id);
+      if (!inserted) return detail::unless_store_error(inserted.error(), detail::jti_taken());
+      auto session = read_session(db, session_id);
+      if (!session) return session;
+      if (auto committed = transaction->commit(); !committed) return committed.error();
+      return session;
+    });
+  }
 };
+
+}  // namespace
 
 Result<std::unique_ptr<SqliteUserStore>> SqliteUserStore::open(const std::string& path,
                                                                const SqliteUserStoreOptions& options) {
@@ -118,81 +158,9 @@ Result<std::unique_ptr<SqliteUserStore>> SqliteUserStore::open(const std::string
   auto first = open_connection();
   if (!first) return first.error();
   if (auto migrated = migrate(**first); !migrated) return migrated.error();
-  auto impl = std::make_unique<Impl>(kStatements, options.pool_size, options.busy_timeout, open_connection);
-  impl->pool().adopt(std::move(*first));
-  return std::unique_ptr<SqliteUserStore>(new SqliteUserStore(std::move(impl)));
+  auto store = std::make_unique<SqliteStore>(kStatements, options.pool_size, options.busy_timeout, open_connection);
+  store->pool().adopt(std::move(*first));
+  return std::unique_ptr<SqliteUserStore>(std::move(store));
 }
-
-SqliteUserStore::SqliteUserStore(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
-
-SqliteUserStore::~SqliteUserStore() = default;
-
-Result<void> SqliteUserStore::do_create_user(const User& user) { return impl_->create_user(user); }
-
-Result<User> SqliteUserStore::do_find_user(std::string_view username) const { return impl_->find_user(username); }
-
-Result<void> SqliteUserStore::do_update_password_hash(std::string_view username, std::string_view expected_hash,
-                                                      std::string_view new_hash) {
-  return impl_->update_password_hash(username, expected_hash, new_hash);
-}
-
-Result<void> SqliteUserStore::do_delete_user(std::string_view username) { return impl_->delete_user(username); }
-
-Result<void> SqliteUserStore::do_create_session(std::string_view username, std::string_view session_id,
-                                                std::string_view first_refresh_jti, std::int64_t expires_at) {
-  return impl_->with_connection([&](SqliteConnection& db) -> Result<void> {
-    auto transaction = begin_immediate(db);
-    if (!transaction) return transaction.error();
-    auto inserted = db.change(kInsertSession, session_id, username, expires_at);
-    if (inserted) inserted = db.change(kInsertRefreshToken, first_refresh_jti, session_id);
-    if (!inserted) return detail::session_not_created(inserted.error());
-    return transaction->commit();
-  });
-}
-
-Result<Session> SqliteUserStore::do_rotate(std::string_view session_id, std::string_view presented_jti,
-                                           std::string_view next_jti, std::int64_t now) {
-  return impl_->with_connection([&](SqliteConnection& db) -> Result<Session> {
-    auto transaction = begin_immediate(db);
-    if (!transaction) return transaction.error();
-    const auto spent = db.change(kSpendRefreshToken, presented_jti, session_id, now);
-    if (!spent) return spent.error();
-    if (*spent == 0) {
-      // RFC 9700 §4.14.2: a spent or foreign refresh token was presented,
-      // or the session is over; end the whole family.
-      const auto revoked = db.change(kRevokeSession, session_id);
-      if (!revoked) return revoked.error();
-      if (auto committed = transaction->commit(); !committed) return committed.error();
-      return detail::rotation_refused();
-    }
-    const auto inserted = db.change(kInsertRefreshToken, next_jti, session_id);
-    if (!inserted) return detail::unless_store_error(inserted.error(), detail::jti_taken());
-    auto session = impl_->read_session(db, session_id);
-    if (!session) return session;
-    if (auto committed = transaction->commit(); !committed) return committed.error();
-    return session;
-  });
-}
-
-Result<Session> SqliteUserStore::do_find_session(std::string_view session_id) const {
-  return impl_->find_session(session_id);
-}
-
-Result<void> SqliteUserStore::do_revoke_session(std::string_view session_id) {
-  return impl_->revoke_session(session_id);
-}
-
-Result<std::size_t> SqliteUserStore::do_revoke_all_sessions(std::string_view username,
-                                                            std::string_view except_session_id) {
-  return impl_->revoke_all_sessions(username, except_session_id);
-}
-
-Result<bool> SqliteUserStore::do_is_session_active(std::string_view session_id, std::int64_t now) const {
-  return impl_->is_session_active(session_id, now);
-}
-
-Result<std::size_t> SqliteUserStore::do_purge_expired(std::int64_t now) { return impl_->purge_expired(now); }
-
-Result<void> SqliteUserStore::do_ping() const { return impl_->ping(); }
 
 }  // namespace authcore

@@ -52,7 +52,8 @@ std::optional<std::string> postgres_control_or_skip() {
   const char* control = std::getenv("AUTHCORE_TEST_POSTGRES_CTL");
   const char* dir = std::getenv("AUTHCORE_TEST_POSTGRES_DIR");
   if (control != nullptr && *control != '\0' && dir != nullptr && *dir != '\0') return std::string(control);
-  skip_or_fail("AUTHCORE_TEST_POSTGRES_CTL or AUTHCORE_TEST_POSTGRES_DIR is unset (the server is not one this test can stop)");
+  skip_or_fail("AUTHCORE_TEST_POSTGRES_CTL or AUTHCORE_TEST_POSTGRES_DIR is unset "
+               "(the server is not one this test can stop)");
   return std::nullopt;
 }
 
