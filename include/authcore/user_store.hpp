@@ -46,7 +46,7 @@ struct Session {
 /// connection became free, past the configured timeout), store_full (disk
 /// or quota full) and store_error (I/O error, corruption, an unexpected
 /// constraint). A store failure is never reported as not_found and never as
-/// success; a call that fails changes nothing it reports.
+/// success: callers fail closed on any error.
 ///
 /// Times are Unix seconds passed in by the caller: stores never read the
 /// system clock. A session is active while `now <= expires_at`, the same
