@@ -179,31 +179,32 @@ TEST_CASE("SQLite result codes map to the store error codes", "[store][sqlite]")
 TEST_CASE("two processes on one file: a refresh token rotates once across both", "[store][sqlite][process]") {
   const test::TempDir dir;
   const std::string path = dir.file("users.db");
-  auto store = open_store(path);
-  REQUIRE_STORE_OK(store->create_user(test::contract_user("alice")));
-  REQUIRE_STORE_OK(store->create_session("alice", "s1", "j1", test::kSessionEnd));
-
-  // Each process races 8 threads; the child opens its own store after the
-  // fork (a connection must never cross a fork) and reports its tally.
-  const auto race = [&path](UserStore& racing_store, const std::string& prefix) {
+  // Each process races 8 threads and tallies its outcomes.
+  const auto race = [](UserStore& racing_store, const std::string& prefix) {
     std::vector<std::optional<ErrorCode>> outcomes(8);
     test::run_together(8, [&](int i) {
       outcomes[static_cast<std::size_t>(i)] =
           test::outcome(racing_store.rotate("s1", "j1", prefix + std::to_string(i), test::kNow));
     });
-    return RaceTally{test::count_outcome(outcomes, std::nullopt),
-                           test::count_outcome(outcomes, ErrorCode::revoked)};
+    return RaceTally{test::count_outcome(outcomes, std::nullopt), test::count_outcome(outcomes, ErrorCode::revoked)};
   };
+  // The child is forked before the parent opens anything (SQLite
+  // connections must not cross a fork) and opens the file itself.
   test::ChildProcess child([&](test::StartGate& gate) {
     auto child_store = SqliteUserStore::open(path);
-    if (!child_store) return std::string("open failed: ") + test::describe(child_store);
     gate.arrive_and_wait();
+    if (!child_store) return "open failed: " + test::describe(child_store);
     return race(**child_store, "child-").to_line();
   });
+  auto store = open_store(path);
+  REQUIRE_STORE_OK(store->create_user(test::contract_user("alice")));
+  REQUIRE_STORE_OK(store->create_session("alice", "s1", "j1", test::kSessionEnd));
+
   child.gate().arrive_and_wait();
   const RaceTally here = race(*store, "parent-");
-  const RaceTally there = RaceTally::from_line(child.finish());
-
+  const std::string child_report = child.finish();
+  INFO("child: " << child_report);
+  const RaceTally there = RaceTally::from_line(child_report);
   CHECK(here.successes + there.successes == 1);
   CHECK(here.revoked + there.revoked == 15);
   CHECK_FALSE(store->is_session_active("s1", test::kNow).value());
