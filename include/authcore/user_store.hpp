@@ -1,0 +1,172 @@
+// authcore/user_store.hpp: the storage interface for users and sessions
+// (refresh-token families), implemented by InMemoryUserStore,
+// SqliteUserStore and PostgresUserStore.
+#ifndef AUTHCORE_USER_STORE_HPP
+#define AUTHCORE_USER_STORE_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "authcore/export.hpp"
+#include "authcore/result.hpp"
+
+namespace authcore {
+
+/// A user account as the store keeps it. The store does not validate
+/// usernames or e-mail addresses (the Authenticator does); it keeps every
+/// string byte for byte.
+struct User {
+  std::string username;               ///< the key; compared byte for byte, no case folding or normalisation
+  std::string password_hash;          ///< a PHC string from PasswordHasher
+  std::optional<std::string> email;   ///< absent when the user gave none
+  std::int64_t created_at = 0;        ///< Unix seconds, set by the caller (stores never read the clock)
+};
+
+/// A session: one refresh-token family (RFC 9700 §4.14.2). At any time
+/// exactly one refresh token of the family is live, named by its `jti`;
+/// every earlier one is spent and stays remembered until the session is
+/// purged, so that a replay is detected.
+struct Session {
+  std::string session_id;
+  std::string username;     ///< the owner
+  std::string current_jti;  ///< the one refresh `jti` that UserStore::rotate() accepts
+  std::int64_t expires_at = 0;  ///< Unix seconds; the session is usable while now <= expires_at
+  bool revoked = false;
+
+  /// Not revoked and not expired at `now` (Unix seconds).
+  bool is_active(std::int64_t now) const noexcept { return !revoked && now <= expires_at; }
+};
+
+/// Where users and sessions live. Every method is thread-safe, never throws,
+/// and reports store failures as errors: store_unavailable (the database
+/// cannot be reached or was shut down), store_busy (it stayed locked, or no
+/// connection became free, past the configured timeout), store_full (disk
+/// or quota full) and store_error (I/O error, corruption, an unexpected
+/// constraint). A store failure is never reported as not_found and never as
+/// success: callers fail closed on any error.
+///
+/// Times are Unix seconds passed in by the caller: stores never read the
+/// system clock. A session is active while `now <= expires_at`, the same
+/// rule as a JWT `exp` with zero leeway (RFC 7519 §4.1.4).
+///
+/// Text arguments (usernames, hashes, e-mail addresses, session ids, jtis)
+/// must be well-formed UTF-8 without NUL bytes, and keys (usernames, session
+/// ids, jtis) must not be empty; otherwise the call fails with
+/// invalid_argument before the backend sees it. This is what lets every
+/// backend store text verbatim (a PostgreSQL `text` cannot hold a NUL byte);
+/// it is not a username policy.
+///
+/// Backends implement the private `do_` functions; the public functions
+/// check arguments and then call them (the non-virtual interface idiom), so
+/// every backend refuses the same inputs.
+class AUTHCORE_API UserStore {
+ public:
+  virtual ~UserStore();
+  UserStore(const UserStore&) = delete;
+  UserStore& operator=(const UserStore&) = delete;
+
+  // ---- users ----
+
+  /// Adds a user. Fails with conflict when the username is taken; the
+  /// existing user is never overwritten.
+  Result<void> create_user(const User& user);
+
+  /// The user with exactly this username; not_found when there is none.
+  Result<User> find_user(std::string_view username) const;
+
+  /// Compare-and-set of the password hash: replaces it with `new_hash` only
+  /// when the stored hash is still `expected_hash`. Fails with conflict when
+  /// it is not (another writer changed it first) and with not_found when
+  /// there is no such user.
+  Result<void> update_password_hash(std::string_view username, std::string_view expected_hash,
+                                    std::string_view new_hash);
+
+  /// Removes the user and all their sessions (with their refresh tokens),
+  /// so every refresh and access token of theirs stops working. not_found
+  /// when there is no such user. A user later created with the same name
+  /// does not inherit anything.
+  Result<void> delete_user(std::string_view username);
+
+  // ---- sessions (refresh-token families) ----
+
+  /// Starts a session for an existing user with its first refresh token
+  /// `first_refresh_jti`. Fails with not_found when the user does not
+  /// exist, and with conflict when `session_id` or `first_refresh_jti` is
+  /// already in use (jtis are unique across the whole store).
+  Result<void> create_session(std::string_view username, std::string_view session_id,
+                              std::string_view first_refresh_jti, std::int64_t expires_at);
+
+  /// Refresh-token rotation (RFC 9700 §4.14.2), atomically: when
+  /// `presented_jti` is the session's live refresh token and the session is
+  /// active at `now`, it becomes spent, `next_jti` becomes the live one, and
+  /// the session is returned as it is now (same `expires_at`: rotation does
+  /// not extend a session). This succeeds once per jti, also when several
+  /// threads, processes or service instances present it at the same moment.
+  ///
+  /// Anything else fails with revoked and, where the session exists, revokes
+  /// it: a spent jti presented again (reuse: the token was stolen or
+  /// replayed, so the whole family is killed, including the refresh token
+  /// that replaced it), a jti that never belonged to the session, or a
+  /// revoked or expired session. An unknown session id (never created,
+  /// purged, or its user deleted) also gives revoked: to the caller it is
+  /// indistinguishable from a revoked one. Fails with conflict, spending
+  /// nothing, when `next_jti` is already in use.
+  Result<Session> rotate(std::string_view session_id, std::string_view presented_jti,
+                         std::string_view next_jti, std::int64_t now);
+
+  /// The session as stored (revoked or expired ones included); not_found
+  /// when there is none.
+  Result<Session> find_session(std::string_view session_id) const;
+
+  /// Revokes a session (logout). Revoking a revoked session succeeds;
+  /// not_found when there is no such session.
+  Result<void> revoke_session(std::string_view session_id);
+
+  /// Revokes every session of `username` except `except_session_id` (empty:
+  /// none is kept), e.g. after a password change. Returns how many sessions
+  /// this call revoked (ones already revoked are not counted). not_found
+  /// when there is no such user.
+  Result<std::size_t> revoke_all_sessions(std::string_view username,
+                                          std::string_view except_session_id = {});
+
+  /// True when the session exists, is not revoked and `now <= expires_at`.
+  /// An unknown session is false, not an error: the Authenticator's hot path.
+  Result<bool> is_session_active(std::string_view session_id, std::int64_t now) const;
+
+  /// Deletes the sessions (revoked or not) that expired before `now`
+  /// (`expires_at < now`) together with their spent refresh jtis, which
+  /// nothing needs once the session is over. Returns how many sessions were
+  /// deleted. Run it periodically; nothing else removes sessions.
+  Result<std::size_t> purge_expired(std::int64_t now);
+
+  /// A cheap round trip to the database, for health checks (`/healthz`).
+  Result<void> ping() const;
+
+ protected:
+  UserStore() = default;
+
+ private:
+  virtual Result<void> do_create_user(const User& user) = 0;
+  virtual Result<User> do_find_user(std::string_view username) const = 0;
+  virtual Result<void> do_update_password_hash(std::string_view username, std::string_view expected_hash,
+                                               std::string_view new_hash) = 0;
+  virtual Result<void> do_delete_user(std::string_view username) = 0;
+  virtual Result<void> do_create_session(std::string_view username, std::string_view session_id,
+                                         std::string_view first_refresh_jti, std::int64_t expires_at) = 0;
+  virtual Result<Session> do_rotate(std::string_view session_id, std::string_view presented_jti,
+                                    std::string_view next_jti, std::int64_t now) = 0;
+  virtual Result<Session> do_find_session(std::string_view session_id) const = 0;
+  virtual Result<void> do_revoke_session(std::string_view session_id) = 0;
+  virtual Result<std::size_t> do_revoke_all_sessions(std::string_view username,
+                                                     std::string_view except_session_id) = 0;
+  virtual Result<bool> do_is_session_active(std::string_view session_id, std::int64_t now) const = 0;
+  virtual Result<std::size_t> do_purge_expired(std::int64_t now) = 0;
+  virtual Result<void> do_ping() const = 0;
+};
+
+}  // namespace authcore
+
+#endif  // AUTHCORE_USER_STORE_HPP

@@ -1,0 +1,218 @@
+#include "authcore/postgres_user_store.hpp"
+
+#include <utility>
+
+#include "detail/utf8.hpp"
+#include "stores/migration.hpp"
+#include "stores/postgres_database.hpp"
+#include "stores/sql_user_store.hpp"
+#include "stores/store_errors.hpp"
+#include "stores/transaction.hpp"
+
+namespace authcore {
+
+namespace {
+
+using detail::PostgresConnection;
+
+// The schema, one migration per version (docs/stores.md); `{schema}` is the
+// quoted schema name. Keys are COLLATE "C": byte order, which is what
+// byte-for-byte usernames mean, and cheaper to index than a locale's.
+// Deleting a user cascades to their sessions and a session's refresh tokens.
+constexpr detail::Migration kMigrations[] = {
+    {1, "users, sessions and refresh tokens", R"sql(
+CREATE TABLE {schema}.users (
+  username      text COLLATE "C" PRIMARY KEY,
+  password_hash text NOT NULL,
+  email         text,
+  created_at    bigint NOT NULL
+);
+
+CREATE TABLE {schema}.sessions (
+  session_id text COLLATE "C" PRIMARY KEY,
+  username   text COLLATE "C" NOT NULL REFERENCES {schema}.users (username) ON DELETE CASCADE,
+  expires_at bigint NOT NULL,
+  revoked    boolean NOT NULL DEFAULT false
+);
+CREATE INDEX sessions_by_username ON {schema}.sessions (username);
+CREATE INDEX sessions_by_expiry ON {schema}.sessions (expires_at);
+
+CREATE TABLE {schema}.refresh_tokens (
+  jti        text COLLATE "C" PRIMARY KEY,
+  session_id text COLLATE "C" NOT NULL REFERENCES {schema}.sessions (session_id) ON DELETE CASCADE,
+  spent      boolean NOT NULL DEFAULT false
+);
+CREATE INDEX refresh_tokens_by_session ON {schema}.refresh_tokens (session_id);
+CREATE UNIQUE INDEX refresh_tokens_one_live_per_session ON {schema}.refresh_tokens (session_id) WHERE NOT spent;
+)sql"},
+};
+
+constexpr detail::MigrationStatements kMigrationStatements{
+    /*create_version_table=*/
+    "CREATE TABLE IF NOT EXISTS {schema}.schema_version (version integer PRIMARY KEY, description text NOT NULL)",
+    /*current_version=*/"SELECT coalesce(max(version), 0) FROM {schema}.schema_version",
+    /*record_version=*/"INSERT INTO {schema}.schema_version (version, description) VALUES ($1, $2)",
+};
+// Released at COMMIT or ROLLBACK, also when the connection dies.
+constexpr char kLockMigrations[] = "SELECT pg_advisory_xact_lock($1)";
+constexpr char kSchemaExists[] = "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1";
+constexpr char kCreateSchema[] = "CREATE SCHEMA {schema}";
+
+constexpr detail::SqlStatements kStatements{
+    /*insert_user=*/"INSERT INTO {schema}.users (username, password_hash, email, created_at) VALUES ($1, $2, $3, $4)",
+    /*select_user=*/"SELECT password_hash, email, created_at FROM {schema}.users WHERE username = $1",
+    /*user_exists=*/"SELECT 1 FROM {schema}.users WHERE username = $1",
+    /*set_password_hash=*/
+    "UPDATE {schema}.users SET password_hash = $3 WHERE username = $1 AND password_hash = $2",
+    /*delete_user=*/"DELETE FROM {schema}.users WHERE username = $1",
+    /*select_session=*/
+    "SELECT s.username, t.jti, s.expires_at, s.revoked FROM {schema}.sessions AS s"
+    " LEFT JOIN {schema}.refresh_tokens AS t ON t.session_id = s.session_id AND NOT t.spent"
+    " WHERE s.session_id = $1",
+    /*revoke_session=*/"UPDATE {schema}.sessions SET revoked = true WHERE session_id = $1",
+    /*revoke_user_sessions=*/
+    "UPDATE {schema}.sessions SET revoked = true WHERE username = $1 AND NOT revoked AND session_id <> $2",
+    /*session_is_active=*/"SELECT 1 FROM {schema}.sessions WHERE session_id = $1 AND NOT revoked AND $2 <= expires_at",
+    /*purge_expired=*/"DELETE FROM {schema}.sessions WHERE expires_at < $1",
+    /*ping=*/"SELECT 1",
+};
+
+// (session_id, username, first jti, expires_at). The token's foreign key
+// is checked at the end of the statement, when the session row exists.
+constexpr char kCreateSession[] =
+    "WITH session AS ("
+    " INSERT INTO {schema}.sessions (session_id, username, expires_at) VALUES ($1, $2, $4) RETURNING session_id)"
+    " INSERT INTO {schema}.refresh_tokens (jti, session_id) SELECT $3, session_id FROM session";
+
+// (session_id, presented jti, next jti, now) -> username, expires_at when
+// rotated. One statement, so one transaction: `spent` marks the presented
+// token spent only if it is the live token of an active session, `next`
+// adds the new live token, and `reused` revokes the session when nothing
+// was spent (RFC 9700 §4.14.2). Of concurrent presenters, the first locks
+// the token row; the others wait, re-check `NOT t.spent` once it commits
+// (READ COMMITTED), spend nothing, and revoke.
+constexpr char kRotate[] =
+    "WITH spent AS ("
+    " UPDATE {schema}.refresh_tokens AS t SET spent = true FROM {schema}.sessions AS s"
+    " WHERE t.jti = $2 AND t.session_id = $1 AND NOT t.spent"
+    " AND s.session_id = t.session_id AND NOT s.revoked AND $4 <= s.expires_at"
+    " RETURNING s.username, s.expires_at),"
+    " next AS (INSERT INTO {schema}.refresh_tokens (jti, session_id) SELECT $3, $1 FROM spent),"
+    " reused AS (UPDATE {schema}.sessions SET revoked = true"
+    " WHERE session_id = $1 AND NOT EXISTS (SELECT 1 FROM spent))"
+    " SELECT username, expires_at FROM spent";
+
+/// PostgreSQL truncates identifiers to NAMEDATALEN - 1 bytes; two long
+/// names would silently share one schema.
+constexpr std::size_t kMaxIdentifierBytes = 63;
+
+Result<void> check_schema_name(const std::string& schema) {
+  if (schema.empty() || schema.size() > kMaxIdentifierBytes || schema.find('\0') != std::string::npos ||
+      !detail::is_valid_utf8(schema)) {
+    return Error{ErrorCode::invalid_argument, "the schema name must be 1 to 63 bytes of UTF-8 without NUL"};
+  }
+  return {};
+}
+
+Result<void> check_conninfo(const std::string& conninfo) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
+  if (options != nullptr) {
+    PQconninfoFree(options);
+    return {};
+  }
+  std::string message = error != nullptr ? error : "out of memory";
+  PQfreemem(error);
+  while (!message.empty() && message.back() == '\n') message.pop_back();
+  return Error{ErrorCode::invalid_argument, "PostgreSQL conninfo: " + message};
+}
+
+/// The advisory lock key of a schema's migrations: 64-bit FNV-1a of
+/// "authcore.migrate:" and the name, so that stores of different schemas
+/// do not wait for each other.
+std::int64_t migration_lock_key(const std::string& schema) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (const char c : "authcore.migrate:" + schema) {
+    hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  }
+  return static_cast<std::int64_t>(hash);
+}
+
+/// Creates the schema when it does not exist. Looking first keeps a role
+/// without CREATE on the database working once the schema is there
+/// (CREATE SCHEMA IF NOT EXISTS checks the privilege before existence).
+Result<void> ensure_schema(PostgresConnection& db, const std::string& schema) {
+  auto exists = detail::has_row(db, kSchemaExists, schema);
+  if (!exists) return exists.error();
+  if (*exists) return {};
+  return db.execute_script(kCreateSchema);
+}
+
+/// Brings the schema up to date inside one transaction holding the
+/// schema's advisory lock, so that instances starting together apply each
+/// migration once and never see a half-migrated schema.
+Result<void> migrate(PostgresConnection& db, const std::string& schema) {
+  auto transaction = detail::Transaction<PostgresConnection>::begin(db, "BEGIN");
+  if (!transaction) return transaction.error();
+  if (auto locked = db.query(kLockMigrations, migration_lock_key(schema)); !locked) return locked.error();
+  if (auto created = ensure_schema(db, schema); !created) return created;
+  if (auto applied = detail::apply_pending_migrations(db, kMigrations, kMigrationStatements); !applied) {
+    return applied;
+  }
+  return transaction->commit();
+}
+
+/// The PostgreSQL store: the shared SQL operations, plus session creation
+/// and rotation as single statements.
+class PostgresStore final : public detail::SqlUserStore<PostgresConnection, PostgresUserStore> {
+ public:
+  using SqlUserStore::SqlUserStore;
+
+ private:
+  Result<void> do_create_session(std::string_view username, std::string_view session_id,
+                                 std::string_view first_refresh_jti, std::int64_t expires_at) override {
+    return with_connection([&](PostgresConnection& db) -> Result<void> {
+      const auto created = db.change(kCreateSession, session_id, username, first_refresh_jti, expires_at);
+      if (!created) return detail::session_not_created(created.error());
+      return {};
+    });
+  }
+
+  Result<Session> do_rotate(std::string_view session_id, std::string_view presented_jti,
+                            std::string_view next_jti, std::int64_t now) override {
+    return with_connection([&](PostgresConnection& db) -> Result<Session> {
+      auto rotated = db.query(kRotate, session_id, presented_jti, next_jti, now);
+      if (!rotated) {
+        // A foreign-key violation means a concurrent delete_user() removed
+        // the session under the new token: to the caller, a revoked session.
+        if (rotated.error().code == ErrorCode::not_found) return detail::rotation_refused();
+        return detail::unless_store_error(rotated.error(), detail::jti_taken());
+      }
+      const auto row = rotated->step();
+      if (!row) return row.error();
+      if (!*row) return detail::rotation_refused();
+      return Session{std::string(session_id), rotated->text(0), std::string(next_jti), rotated->integer(1), false};
+    });
+  }
+};
+
+}  // namespace
+
+Result<std::unique_ptr<PostgresUserStore>> PostgresUserStore::open(const std::string& conninfo,
+                                                                   const PostgresUserStoreOptions& options) {
+  if (auto checked = check_conninfo(conninfo); !checked) return checked.error();
+  if (auto checked = check_schema_name(options.schema); !checked) return checked.error();
+  auto open_connection = [conninfo, timeout = options.connect_timeout,
+                          schema = detail::quote_identifier(options.schema)] {
+    return PostgresConnection::open(conninfo, timeout, schema);
+  };
+  auto first = open_connection();
+  if (!first) return first.error();
+  if (auto migrated = migrate(**first, options.schema); !migrated) return migrated.error();
+  auto store =
+      std::make_unique<PostgresStore>(kStatements, options.pool_size, options.acquire_timeout, open_connection);
+  store->pool().adopt(std::move(*first));
+  return std::unique_ptr<PostgresUserStore>(std::move(store));
+}
+
+}  // namespace authcore

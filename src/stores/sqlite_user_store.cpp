@@ -1,0 +1,166 @@
+#include "authcore/sqlite_user_store.hpp"
+
+#include <utility>
+
+#include "stores/migration.hpp"
+#include "stores/sql_user_store.hpp"
+#include "stores/sqlite_database.hpp"
+#include "stores/store_errors.hpp"
+#include "stores/transaction.hpp"
+
+namespace authcore {
+
+namespace {
+
+using detail::SqliteConnection;
+
+// The schema, one migration per version (docs/stores.md). STRICT tables
+// make SQLite enforce the column types; WITHOUT ROWID stores each row in
+// its primary-key b-tree, the only way rows are looked up. Deleting a user
+// cascades to their sessions and a session's refresh tokens (foreign keys
+// are enforced: every connection turns them on).
+constexpr detail::Migration kMigrations[] = {
+    {1, "users, sessions and refresh tokens", R"sql(
+CREATE TABLE users (
+  username      TEXT NOT NULL PRIMARY KEY,
+  password_hash TEXT NOT NULL,
+  email         TEXT,
+  created_at    INTEGER NOT NULL
+) WITHOUT ROWID, STRICT;
+
+CREATE TABLE sessions (
+  session_id TEXT NOT NULL PRIMARY KEY,
+  username   TEXT NOT NULL REFERENCES users (username) ON DELETE CASCADE,
+  expires_at INTEGER NOT NULL,
+  revoked    INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1))
+) WITHOUT ROWID, STRICT;
+CREATE INDEX sessions_by_username ON sessions (username);
+CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+
+CREATE TABLE refresh_tokens (
+  jti        TEXT NOT NULL PRIMARY KEY,
+  session_id TEXT NOT NULL REFERENCES sessions (session_id) ON DELETE CASCADE,
+  spent      INTEGER NOT NULL DEFAULT 0 CHECK (spent IN (0, 1))
+) WITHOUT ROWID, STRICT;
+CREATE INDEX refresh_tokens_by_session ON refresh_tokens (session_id);
+CREATE UNIQUE INDEX refresh_tokens_one_live_per_session ON refresh_tokens (session_id) WHERE spent = 0;
+)sql"},
+};
+
+constexpr detail::MigrationStatements kMigrationStatements{
+    /*create_version_table=*/
+    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, description TEXT NOT NULL)"
+    " STRICT",
+    /*current_version=*/"SELECT coalesce(max(version), 0) FROM schema_version",
+    /*record_version=*/"INSERT INTO schema_version (version, description) VALUES (?1, ?2)",
+};
+
+constexpr char kInsertSession[] = "INSERT INTO sessions (session_id, username, expires_at) VALUES (?1, ?2, ?3)";
+constexpr char kInsertRefreshToken[] = "INSERT INTO refresh_tokens (jti, session_id) VALUES (?1, ?2)";
+// Spends the presented token only while it is the live one of an active
+// session: the whole check-and-spend is this one statement inside
+// BEGIN IMMEDIATE, so of several concurrent presenters exactly one
+// changes a row.
+constexpr char kSpendRefreshToken[] =
+    "UPDATE refresh_tokens SET spent = 1"
+    " WHERE jti = ?1 AND session_id = ?2 AND spent = 0"
+    " AND EXISTS (SELECT 1 FROM sessions WHERE session_id = ?2 AND revoked = 0 AND ?3 <= expires_at)";
+constexpr char kRevokeSession[] = "UPDATE sessions SET revoked = 1 WHERE session_id = ?1";
+
+constexpr detail::SqlStatements kStatements{
+    /*insert_user=*/"INSERT INTO users (username, password_hash, email, created_at) VALUES (?1, ?2, ?3, ?4)",
+    /*select_user=*/"SELECT password_hash, email, created_at FROM users WHERE username = ?1",
+    /*user_exists=*/"SELECT 1 FROM users WHERE username = ?1",
+    /*set_password_hash=*/"UPDATE users SET password_hash = ?3 WHERE username = ?1 AND password_hash = ?2",
+    /*delete_user=*/"DELETE FROM users WHERE username = ?1",
+    /*select_session=*/
+    "SELECT s.username, t.jti, s.expires_at, s.revoked FROM sessions AS s"
+    " LEFT JOIN refresh_tokens AS t ON t.session_id = s.session_id AND t.spent = 0"
+    " WHERE s.session_id = ?1",
+    /*revoke_session=*/kRevokeSession,
+    /*revoke_user_sessions=*/
+    "UPDATE sessions SET revoked = 1 WHERE username = ?1 AND revoked = 0 AND session_id <> ?2",
+    /*session_is_active=*/"SELECT 1 FROM sessions WHERE session_id = ?1 AND revoked = 0 AND ?2 <= expires_at",
+    /*purge_expired=*/"DELETE FROM sessions WHERE expires_at < ?1",
+    /*ping=*/"SELECT 1",
+};
+
+using Transaction = detail::Transaction<SqliteConnection>;
+
+/// BEGIN IMMEDIATE takes the write lock at once: a deferred transaction
+/// that reads first and writes later may get SQLITE_BUSY at the write
+/// without the busy handler being allowed to wait
+/// (https://www.sqlite.org/lang_transaction.html), turning ordinary
+/// contention into failures.
+Result<Transaction> begin_immediate(SqliteConnection& db) { return Transaction::begin(db, "BEGIN IMMEDIATE"); }
+
+/// Brings the schema up to date. BEGIN IMMEDIATE holds the write lock for
+/// the whole check-and-apply, so processes opening one file at once migrate
+/// it once.
+Result<void> migrate(SqliteConnection& db) {
+  auto transaction = begin_immediate(db);
+  if (!transaction) return transaction.error();
+  if (auto applied = detail::apply_pending_migrations(db, kMigrations, kMigrationStatements); !applied) {
+    return applied;
+  }
+  return transaction->commit();
+}
+
+/// The SQLite store: the shared SQL operations, plus session creation and
+/// rotation as BEGIN IMMEDIATE transactions.
+class SqliteStore final : public detail::SqlUserStore<SqliteConnection, SqliteUserStore> {
+ public:
+  using SqlUserStore::SqlUserStore;
+
+ private:
+  Result<void> do_create_session(std::string_view username, std::string_view session_id,
+                                 std::string_view first_refresh_jti, std::int64_t expires_at) override {
+    return with_connection([&](SqliteConnection& db) -> Result<void> {
+      auto transaction = begin_immediate(db);
+      if (!transaction) return transaction.error();
+      auto inserted = db.change(kInsertSession, session_id, username, expires_at);
+      if (inserted) inserted = db.change(kInsertRefreshToken, first_refresh_jti, session_id);
+      if (!inserted) return detail::session_not_created(inserted.error());
+      return transaction->commit();
+    });
+  }
+
+  Result<Session> do_rotate(std::string_view session_id, std::string_view presented_jti,
+                            std::string_view next_jti, std::int64_t now) override {
+    return with_connection([&](SqliteConnection& db) -> Result<Session> {
+      auto transaction = begin_immediate(db);
+      if (!transaction) return transaction.error();
+      const auto spent = db.change(kSpendRefreshToken, presented_jti, session_id, now);
+      if (!spent) return spent.error();
+      if (*spent == 0) {
+        // RFC 9700 §4.14.2: a spent or foreign refresh token was presented,
+        // or the session is over; end the whole family.
+        const auto revoked = db.change(kRevokeSession, session_id);
+        if (!revoked) return revoked.error();
+        if (auto committed = transaction->commit(); !committed) return committed.error();
+        return detail::rotation_refused();
+      }
+      const auto inserted = db.change(kInsertRefreshToken, next_jti, session_id);
+      if (!inserted) return detail::unless_store_error(inserted.error(), detail::jti_taken());
+      auto session = read_session(db, session_id);
+      if (!session) return session;
+      if (auto committed = transaction->commit(); !committed) return committed.error();
+      return session;
+    });
+  }
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteUserStore>> SqliteUserStore::open(const std::string& path,
+                                                               const SqliteUserStoreOptions& options) {
+  auto open_connection = [path, timeout = options.busy_timeout] { return SqliteConnection::open(path, timeout); };
+  auto first = open_connection();
+  if (!first) return first.error();
+  if (auto migrated = migrate(**first); !migrated) return migrated.error();
+  auto store = std::make_unique<SqliteStore>(kStatements, options.pool_size, options.busy_timeout, open_connection);
+  store->pool().adopt(std::move(*first));
+  return std::unique_ptr<SqliteUserStore>(std::move(store));
+}
+
+}  // namespace authcore

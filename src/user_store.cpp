@@ -1,0 +1,121 @@
+#include "authcore/user_store.hpp"
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+
+#include "detail/utf8.hpp"
+
+namespace authcore {
+
+namespace {
+
+/// One text argument of a UserStore call. Keys (usernames, session ids,
+/// jtis) identify rows and must not be empty.
+struct TextArgument {
+  std::string_view name;
+  std::string_view value;
+  bool is_key = true;
+};
+
+/// The first argument that no backend could store verbatim: PostgreSQL
+/// `text` holds neither NUL bytes nor invalid UTF-8, and libpq's text
+/// parameters end at the first NUL, which would silently turn "alice\0x"
+/// into "alice". Refusing these everywhere keeps the backends identical.
+std::optional<Error> first_invalid(std::initializer_list<TextArgument> arguments) {
+  for (const auto& argument : arguments) {
+    if (argument.is_key && argument.value.empty()) {
+      return Error{ErrorCode::invalid_argument, std::string(argument.name) + " must not be empty"};
+    }
+    if (argument.value.find('\0') != std::string_view::npos) {
+      return Error{ErrorCode::invalid_argument, std::string(argument.name) + " contains a NUL byte"};
+    }
+    if (!detail::is_valid_utf8(argument.value)) {
+      return Error{ErrorCode::invalid_argument, std::string(argument.name) + " is not valid UTF-8"};
+    }
+  }
+  return std::nullopt;
+}
+
+TextArgument username_argument(std::string_view value) { return {"username", value}; }
+TextArgument session_argument(std::string_view value) { return {"session id", value}; }
+
+}  // namespace
+
+UserStore::~UserStore() = default;
+
+Result<void> UserStore::create_user(const User& user) {
+  if (auto error = first_invalid({username_argument(user.username),
+                                  {"password hash", user.password_hash, false},
+                                  {"email", user.email.value_or(std::string()), false}})) {
+    return *error;
+  }
+  return do_create_user(user);
+}
+
+Result<User> UserStore::find_user(std::string_view username) const {
+  if (auto error = first_invalid({username_argument(username)})) return *error;
+  return do_find_user(username);
+}
+
+Result<void> UserStore::update_password_hash(std::string_view username, std::string_view expected_hash,
+                                             std::string_view new_hash) {
+  if (auto error = first_invalid({username_argument(username),
+                                  {"expected password hash", expected_hash, false},
+                                  {"new password hash", new_hash, false}})) {
+    return *error;
+  }
+  return do_update_password_hash(username, expected_hash, new_hash);
+}
+
+Result<void> UserStore::delete_user(std::string_view username) {
+  if (auto error = first_invalid({username_argument(username)})) return *error;
+  return do_delete_user(username);
+}
+
+Result<void> UserStore::create_session(std::string_view username, std::string_view session_id,
+                                       std::string_view first_refresh_jti, std::int64_t expires_at) {
+  if (auto error = first_invalid({username_argument(username), session_argument(session_id),
+                                  {"refresh jti", first_refresh_jti}})) {
+    return *error;
+  }
+  return do_create_session(username, session_id, first_refresh_jti, expires_at);
+}
+
+Result<Session> UserStore::rotate(std::string_view session_id, std::string_view presented_jti,
+                                  std::string_view next_jti, std::int64_t now) {
+  if (auto error = first_invalid({session_argument(session_id), {"presented refresh jti", presented_jti},
+                                  {"next refresh jti", next_jti}})) {
+    return *error;
+  }
+  return do_rotate(session_id, presented_jti, next_jti, now);
+}
+
+Result<Session> UserStore::find_session(std::string_view session_id) const {
+  if (auto error = first_invalid({session_argument(session_id)})) return *error;
+  return do_find_session(session_id);
+}
+
+Result<void> UserStore::revoke_session(std::string_view session_id) {
+  if (auto error = first_invalid({session_argument(session_id)})) return *error;
+  return do_revoke_session(session_id);
+}
+
+Result<std::size_t> UserStore::revoke_all_sessions(std::string_view username,
+                                                   std::string_view except_session_id) {
+  if (auto error = first_invalid({username_argument(username), {"kept session id", except_session_id, false}})) {
+    return *error;
+  }
+  return do_revoke_all_sessions(username, except_session_id);
+}
+
+Result<bool> UserStore::is_session_active(std::string_view session_id, std::int64_t now) const {
+  if (auto error = first_invalid({session_argument(session_id)})) return *error;
+  return do_is_session_active(session_id, now);
+}
+
+Result<std::size_t> UserStore::purge_expired(std::int64_t now) { return do_purge_expired(now); }
+
+Result<void> UserStore::ping() const { return do_ping(); }
+
+}  // namespace authcore

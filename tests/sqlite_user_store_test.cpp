@@ -1,0 +1,287 @@
+// SqliteUserStore: the contract, plus what only a file database has to
+// get right: schema versioning, locks held by others, several processes on
+// one file, and surviving SIGKILL with every acknowledged write intact.
+#include "authcore/sqlite_user_store.hpp"
+
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "stores/sqlite_database.hpp"
+#include "support/process_support.hpp"
+#include "user_store_contract.hpp"
+
+using namespace authcore;
+
+namespace {
+
+/// A plain sqlite3 connection, to look at and tamper with the file behind
+/// the store's back.
+class RawDatabase {
+ public:
+  explicit RawDatabase(const std::string& path) {
+    REQUIRE(sqlite3_open(path.c_str(), &db_) == SQLITE_OK);
+    sqlite3_busy_timeout(db_, 5000);
+  }
+  ~RawDatabase() { sqlite3_close(db_); }
+  RawDatabase(const RawDatabase&) = delete;
+  RawDatabase& operator=(const RawDatabase&) = delete;
+
+  void execute(const std::string& sql) {
+    char* error = nullptr;
+    const int result = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error);
+    INFO(sql << ": " << (error != nullptr ? error : "ok"));
+    sqlite3_free(error);
+    REQUIRE(result == SQLITE_OK);
+  }
+
+  /// The first column of the first row, as text ("" when there is none).
+  std::string scalar(const std::string& sql) {
+    sqlite3_stmt* statement = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db_, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK);
+    std::string value;
+    if (sqlite3_step(statement) == SQLITE_ROW && sqlite3_column_text(statement, 0) != nullptr) {
+      value = reinterpret_cast<const char*>(sqlite3_column_text(statement, 0));
+    }
+    sqlite3_finalize(statement);
+    return value;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+/// How one process's threads fared in a rotation race.
+struct RaceTally {
+  std::size_t successes = 0;
+  std::size_t revoked = 0;
+
+  std::string to_line() const { return std::to_string(successes) + " " + std::to_string(revoked); }
+  static RaceTally from_line(const std::string& line) {
+    RaceTally tally;
+    std::istringstream(line) >> tally.successes >> tally.revoked;
+    return tally;
+  }
+};
+
+std::unique_ptr<SqliteUserStore> open_store(const std::string& path, SqliteUserStoreOptions options = {}) {
+  auto store = SqliteUserStore::open(path, options);
+  INFO("open " << path << " -> " << test::describe(store));
+  REQUIRE(store);
+  return std::move(*store);
+}
+
+}  // namespace
+
+TEST_CASE("SqliteUserStore meets the UserStore contract", "[store][sqlite]") {
+  const test::TempDir dir;
+  test::check_user_store_contract([&] { return open_store(dir.file("users.db")); });
+}
+
+TEST_CASE("SqliteUserStore meets the contract with a single pooled connection", "[store][sqlite]") {
+  const test::TempDir dir;
+  SqliteUserStoreOptions options;
+  options.pool_size = 1;
+  test::check_user_store_contract([&] { return open_store(dir.file("users.db"), options); });
+}
+
+TEST_CASE("SqliteUserStore keeps its data and records the schema version", "[store][sqlite]") {
+  const test::TempDir dir;
+  const std::string path = dir.file("users.db");
+  {
+    auto store = open_store(path);
+    REQUIRE_STORE_OK(store->create_user(test::contract_user("alice", "alice@example.com")));
+    REQUIRE_STORE_OK(store->create_session("alice", "s1", "j1", test::kSessionEnd));
+    REQUIRE_STORE_OK(store->rotate("s1", "j1", "j2", test::kNow));
+  }
+  auto reopened = open_store(path);
+  CHECK(reopened->find_user("alice")->email == std::optional<std::string>("alice@example.com"));
+  REQUIRE_STORE_ERROR(ErrorCode::revoked, reopened->rotate("s1", "j1", "j3", test::kNow));
+
+  RawDatabase raw(path);
+  CHECK(raw.scalar("SELECT group_concat(version) FROM schema_version") == "1");
+  CHECK(raw.scalar("PRAGMA journal_mode") == "wal");
+  CHECK(raw.scalar("SELECT spent FROM refresh_tokens WHERE jti = 'j1'") == "1");
+}
+
+TEST_CASE("SqliteUserStore refuses a schema newer than it knows", "[store][sqlite]") {
+  const test::TempDir dir;
+  const std::string path = dir.file("users.db");
+  open_store(path).reset();
+  RawDatabase(path).execute("INSERT INTO schema_version VALUES (99, 'from the future')");
+  REQUIRE_STORE_ERROR(ErrorCode::store_error, SqliteUserStore::open(path));
+}
+
+TEST_CASE("SqliteUserStore reports files it cannot use as store errors", "[store][sqlite]") {
+  const test::TempDir dir;
+  SECTION("a directory that does not exist is store_unavailable") {
+    REQUIRE_STORE_ERROR(ErrorCode::store_unavailable, SqliteUserStore::open(dir.file("missing/users.db")));
+  }
+  SECTION("a file that is not a database is store_error") {
+    std::ofstream(dir.file("notes.txt")) << std::string(4096, 'x');
+    REQUIRE_STORE_ERROR(ErrorCode::store_error, SqliteUserStore::open(dir.file("notes.txt")));
+  }
+}
+
+TEST_CASE("SqliteUserStore fails with store_busy, never not_found, while another holds the lock",
+          "[store][sqlite]") {
+  const test::TempDir dir;
+  const std::string path = dir.file("users.db");
+  SqliteUserStoreOptions options;
+  options.busy_timeout = std::chrono::milliseconds(50);
+  auto store = open_store(path, options);
+  REQUIRE_STORE_OK(store->create_user(test::contract_user("alice")));
+  REQUIRE_STORE_OK(store->create_session("alice", "s1", "j1", test::kSessionEnd));
+
+  RawDatabase other(path);
+  other.execute("BEGIN IMMEDIATE");
+  REQUIRE_STORE_ERROR(ErrorCode::store_busy, store->create_user(test::contract_user("bob")));
+  REQUIRE_STORE_ERROR(ErrorCode::store_busy, store->rotate("s1", "j1", "j2", test::kNow));
+  REQUIRE_STORE_ERROR(ErrorCode::store_busy, store->delete_user("alice"));
+  // WAL: readers are not blocked by the writer.
+  REQUIRE_STORE_OK(store->find_user("alice"));
+  CHECK(store->is_session_active("s1", test::kNow).value());
+  other.execute("ROLLBACK");
+
+  REQUIRE_STORE_OK(store->rotate("s1", "j1", "j2", test::kNow));
+  REQUIRE_STORE_OK(store->create_user(test::contract_user("bob")));
+}
+
+TEST_CASE("SQLite result codes map to the store error codes", "[store][sqlite]") {
+  using detail::sqlite_error_code;
+  CHECK(sqlite_error_code(SQLITE_BUSY) == ErrorCode::store_busy);
+  CHECK(sqlite_error_code(SQLITE_BUSY_SNAPSHOT) == ErrorCode::store_busy);
+  CHECK(sqlite_error_code(SQLITE_LOCKED) == ErrorCode::store_busy);
+  CHECK(sqlite_error_code(SQLITE_FULL) == ErrorCode::store_full);
+  CHECK(sqlite_error_code(SQLITE_CANTOPEN) == ErrorCode::store_unavailable);
+  CHECK(sqlite_error_code(SQLITE_CONSTRAINT_UNIQUE) == ErrorCode::conflict);
+  CHECK(sqlite_error_code(SQLITE_CONSTRAINT_PRIMARYKEY) == ErrorCode::conflict);
+  CHECK(sqlite_error_code(SQLITE_CONSTRAINT_FOREIGNKEY) == ErrorCode::not_found);
+  CHECK(sqlite_error_code(SQLITE_CONSTRAINT_NOTNULL) == ErrorCode::store_error);
+  CHECK(sqlite_error_code(SQLITE_IOERR_WRITE) == ErrorCode::store_error);
+  CHECK(sqlite_error_code(SQLITE_CORRUPT) == ErrorCode::store_error);
+  CHECK(sqlite_error_code(SQLITE_NOTADB) == ErrorCode::store_error);
+}
+
+TEST_CASE("two processes on one file: a refresh token rotates once across both", "[store][sqlite][process]") {
+  const test::TempDir dir;
+  const std::string path = dir.file("users.db");
+  // Each process races 8 threads and tallies its outcomes.
+  const auto race = [](UserStore& racing_store, const std::string& prefix) {
+    std::vector<std::optional<ErrorCode>> outcomes(8);
+    test::run_together(8, [&](int i) {
+      outcomes[static_cast<std::size_t>(i)] =
+          test::outcome(racing_store.rotate("s1", "j1", prefix + std::to_string(i), test::kNow));
+    });
+    return RaceTally{test::count_outcome(outcomes, std::nullopt), test::count_outcome(outcomes, ErrorCode::revoked)};
+  };
+  // The child is forked before the parent opens anything (SQLite
+  // connections must not cross a fork) and opens the file itself.
+  test::ChildProcess child([&](test::StartGate& gate) {
+    auto child_store = SqliteUserStore::open(path);
+    gate.arrive_and_wait();
+    if (!child_store) return "open failed: " + test::describe(child_store);
+    return race(**child_store, "child-").to_line();
+  });
+  auto store = open_store(path);
+  REQUIRE_STORE_OK(store->create_user(test::contract_user("alice")));
+  REQUIRE_STORE_OK(store->create_session("alice", "s1", "j1", test::kSessionEnd));
+
+  child.gate().arrive_and_wait();
+  const RaceTally here = race(*store, "parent-");
+  const std::string child_report = child.finish();
+  INFO("child: " << child_report);
+  const RaceTally there = RaceTally::from_line(child_report);
+  CHECK(here.successes + there.successes == 1);
+  CHECK(here.revoked + there.revoked == 15);
+  CHECK_FALSE(store->is_session_active("s1", test::kNow).value());
+}
+
+namespace {
+
+/// What the crashing child acknowledged: users it created, and refresh
+/// jtis it rotated away (session id, spent jti).
+struct Acknowledged {
+  std::vector<std::string> users;
+  std::vector<std::pair<std::string, std::string>> spent;
+};
+
+/// The child's work loop: sign a user up, open a session, rotate it three
+/// times; report each success on `report` once the call has returned, and
+/// go on until killed.
+[[noreturn]] void sign_up_and_rotate_forever(const std::string& path, int round, int report) {
+  auto store = SqliteUserStore::open(path);
+  if (!store) ::_exit(3);
+  for (int i = 0;; ++i) {
+    const std::string id = std::to_string(round) + "-" + std::to_string(i);
+    if (!(*store)->create_user(test::contract_user("user-" + id))) ::_exit(4);
+    test::write_line(report, "U user-" + id);
+    if (!(*store)->create_session("user-" + id, "s-" + id, "j-" + id + "-0", test::kSessionEnd)) ::_exit(5);
+    for (int r = 0; r < 3; ++r) {
+      const std::string spent = "j-" + id + "-" + std::to_string(r);
+      if (!(*store)->rotate("s-" + id, spent, "j-" + id + "-" + std::to_string(r + 1), test::kNow)) ::_exit(6);
+      test::write_line(report, "R s-" + id + " " + spent);
+    }
+  }
+}
+
+Acknowledged parse_acknowledged(const std::string& report) {
+  Acknowledged acknowledged;
+  std::istringstream lines(report);
+  std::string kind, first, second;
+  while (lines >> kind) {
+    if (kind == "U" && lines >> first) acknowledged.users.push_back(first);
+    if (kind == "R" && lines >> first >> second) acknowledged.spent.emplace_back(first, second);
+  }
+  return acknowledged;
+}
+
+}  // namespace
+
+TEST_CASE("SIGKILL at a random moment loses no acknowledged write, 20 times", "[store][sqlite][process]") {
+  const test::TempDir dir;
+  const std::string path = dir.file("users.db");
+  open_store(path).reset();
+  const auto seed = std::random_device{}();
+  INFO("seed " << seed);
+  std::mt19937 random(seed);
+  std::uniform_int_distribution<int> lifetime_ms(1, 60);
+
+  std::size_t users_checked = 0, jtis_checked = 0;
+  for (int round = 0; round < 20; ++round) {
+    INFO("round " << round);
+    const std::string report = test::run_and_kill(
+        [&](int report_fd) { sign_up_and_rotate_forever(path, round, report_fd); },
+        std::chrono::milliseconds(lifetime_ms(random)));
+    const Acknowledged acknowledged = parse_acknowledged(report);
+
+    REQUIRE(RawDatabase(path).scalar("PRAGMA integrity_check") == "ok");
+    auto store = open_store(path);
+    for (const auto& user : acknowledged.users) {
+      INFO("acknowledged user " << user);
+      REQUIRE_STORE_OK(store->find_user(user));
+    }
+    for (const auto& [session, jti] : acknowledged.spent) {
+      INFO("acknowledged rotation of " << session << " away from " << jti);
+      REQUIRE_STORE_ERROR(ErrorCode::revoked, store->rotate(session, jti, jti + "-replayed", test::kNow));
+    }
+    users_checked += acknowledged.users.size();
+    jtis_checked += acknowledged.spent.size();
+  }
+  // The rounds must have done real work for the check to mean anything.
+  CHECK(users_checked > 20);
+  CHECK(jtis_checked > 20);
+}

@@ -1,0 +1,322 @@
+// The UserStore contract (DESIGN §5), run against every backend:
+//
+//     TEST_CASE("...") { authcore::test::check_user_store_contract(make_store); }
+//
+// Every SECTION runs on a fresh, empty store from `make_store`. Every
+// rejection asserts its exact ErrorCode.
+#ifndef AUTHCORE_TESTS_USER_STORE_CONTRACT_HPP
+#define AUTHCORE_TESTS_USER_STORE_CONTRACT_HPP
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "authcore/user_store.hpp"
+#include "support/catch.hpp"
+#include "support/store_support.hpp"
+#include "support/test_support.hpp"
+
+namespace authcore::test {
+
+using StoreFactory = std::function<std::unique_ptr<UserStore>()>;
+
+/// A session that lasts an hour from kNow.
+inline constexpr std::int64_t kSessionEnd = kNow + 3600;
+
+inline User contract_user(std::string username, std::optional<std::string> email = std::nullopt) {
+  return User{std::move(username), "$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",
+              std::move(email), kNow};
+}
+
+/// Usernames a store must keep byte for byte and never interpret: SQL
+/// injection attempts, LIKE wildcards, quotes, and Unicode (two spellings
+/// of "é", NFC and NFD, stay two users: stores do not normalise).
+inline std::vector<std::string> hostile_usernames() {
+  return {"x' OR '1'='1", "; DROP TABLE users; --", "robert'); DROP TABLE sessions;--", "%", "_", "a%",
+          "\"quoted\"",   "back\\slash",            "zo\xC3\xAB",                       "zoe\xCC\x88",
+          "\xE7\x94\xA8\xE6\x88\xB7", "\xF0\x9F\x94\x91 key", " spaced ", "$1", "?1"};
+}
+
+/// How many of `outcomes` are successes and how many are `code`.
+inline std::size_t count_outcome(const std::vector<std::optional<ErrorCode>>& outcomes,
+                                 std::optional<ErrorCode> code) {
+  return static_cast<std::size_t>(std::count(outcomes.begin(), outcomes.end(), code));
+}
+
+inline void check_user_contract(UserStore& store) {
+  SECTION("a created user is found with every field as stored") {
+    REQUIRE_STORE_OK(store.create_user(contract_user("alice", "alice@example.com")));
+    REQUIRE_STORE_OK(store.create_user(contract_user("bob")));
+    const auto alice = store.find_user("alice");
+    REQUIRE_STORE_OK(alice);
+    CHECK(alice->username == "alice");
+    CHECK(alice->password_hash == contract_user("alice").password_hash);
+    CHECK(alice->email == std::optional<std::string>("alice@example.com"));
+    CHECK(alice->created_at == kNow);
+    const auto bob = store.find_user("bob");
+    REQUIRE_STORE_OK(bob);
+    CHECK_FALSE(bob->email.has_value());
+  }
+  SECTION("an unknown user is not_found, and names are compared exactly") {
+    REQUIRE_STORE_OK(store.create_user(contract_user("alice")));
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.find_user("nobody"));
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.find_user("Alice"));
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.find_user("alice "));
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.find_user("alic"));
+  }
+  SECTION("a duplicate username is a conflict and never overwrites") {
+    REQUIRE_STORE_OK(store.create_user(contract_user("alice", "first@example.com")));
+    User impostor = contract_user("alice", "second@example.com");
+    impostor.password_hash = "$argon2id$attacker";
+    REQUIRE_STORE_ERROR(ErrorCode::conflict, store.create_user(impostor));
+    const auto alice = store.find_user("alice");
+    REQUIRE_STORE_OK(alice);
+    CHECK(alice->password_hash == contract_user("alice").password_hash);
+    CHECK(alice->email == std::optional<std::string>("first@example.com"));
+  }
+  SECTION("hostile and Unicode usernames are stored verbatim, never executed") {
+    const auto names = hostile_usernames();
+    REQUIRE_STORE_OK(store.create_user(contract_user("alice")));
+    for (const auto& name : names) REQUIRE_STORE_OK(store.create_user(contract_user(name, name)));
+    for (const auto& name : names) {
+      const auto user = store.find_user(name);
+      REQUIRE_STORE_OK(user);
+      CHECK(user->username == name);
+      CHECK(user->email == std::optional<std::string>(name));
+    }
+    REQUIRE_STORE_OK(store.find_user("alice"));
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.find_user("x"));
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.find_user("ab"));
+    REQUIRE_STORE_ERROR(ErrorCode::conflict, store.create_user(contract_user("x' OR '1'='1")));
+    REQUIRE_STORE_OK(store.create_session("; DROP TABLE users; --", "s'; --", "j' OR 1=1", kSessionEnd));
+    REQUIRE_STORE_OK(store.rotate("s'; --", "j' OR 1=1", "j2", kNow));
+    REQUIRE_STORE_OK(store.delete_user("%"));
+    REQUIRE_STORE_OK(store.find_user("a%"));
+    REQUIRE_STORE_OK(store.find_user("alice"));
+  }
+  SECTION("text no backend can store verbatim is invalid_argument") {
+    using namespace std::string_literals;
+    REQUIRE_STORE_ERROR(ErrorCode::invalid_argument, store.create_user(contract_user("alice\0admin"s)));
+    REQUIRE_STORE_ERROR(ErrorCode::invalid_argument, store.create_user(contract_user("\xC3\x28")));
+    REQUIRE_STORE_ERROR(ErrorCode::invalid_argument, store.create_user(contract_user("")));
+    REQUIRE_STORE_ERROR(ErrorCode::invalid_argument, store.create_user(contract_user("alice", "a\0b"s)));
+    REQUIRE_STORE_ERROR(ErrorCode::invalid_argument, store.find_user("alice\0"s));
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.find_user("alice"));
+    REQUIRE_STORE_OK(store.create_user(contract_user("alice")));
+    REQUIRE_STORE_ERROR(ErrorCode::invalid_argument, store.create_session("alice", "", "jti", kSessionEnd));
+    REQUIRE_STORE_ERROR(ErrorCode::invalid_argument, store.create_session("alice", "s", "\xFF", kSessionEnd));
+    REQUIRE_STORE_ERROR(ErrorCode::invalid_argument, store.rotate("s", "jti", "", kNow));
+  }
+  SECTION("the password hash changes only by compare-and-set") {
+    REQUIRE_STORE_OK(store.create_user(contract_user("alice")));
+    const std::string original = contract_user("alice").password_hash;
+    REQUIRE_STORE_ERROR(ErrorCode::conflict, store.update_password_hash("alice", "stale", "$argon2id$new"));
+    CHECK(store.find_user("alice")->password_hash == original);
+    REQUIRE_STORE_OK(store.update_password_hash("alice", original, "$argon2id$new"));
+    CHECK(store.find_user("alice")->password_hash == "$argon2id$new");
+    REQUIRE_STORE_ERROR(ErrorCode::conflict, store.update_password_hash("alice", original, "$argon2id$newer"));
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.update_password_hash("nobody", original, "$argon2id$new"));
+  }
+  SECTION("of 8 racing compare-and-sets from one hash, exactly one wins") {
+    REQUIRE_STORE_OK(store.create_user(contract_user("alice")));
+    const std::string original = contract_user("alice").password_hash;
+    std::vector<std::optional<ErrorCode>> outcomes(8);
+    run_together(8, [&](int i) {
+      outcomes[static_cast<std::size_t>(i)] =
+          outcome(store.update_password_hash("alice", original, "$argon2id$writer" + std::to_string(i)));
+    });
+    CHECK(count_outcome(outcomes, std::nullopt) == 1);
+    CHECK(count_outcome(outcomes, ErrorCode::conflict) == 7);
+    CHECK(store.find_user("alice")->password_hash.rfind("$argon2id$writer", 0) == 0);
+  }
+  SECTION("of 16 racing sign-ups of one name, exactly one wins") {
+    std::vector<std::optional<ErrorCode>> outcomes(16);
+    run_together(16, [&](int i) {
+      outcomes[static_cast<std::size_t>(i)] =
+          outcome(store.create_user(contract_user("alice", "writer" + std::to_string(i) + "@example.com")));
+    });
+    CHECK(count_outcome(outcomes, std::nullopt) == 1);
+    CHECK(count_outcome(outcomes, ErrorCode::conflict) == 15);
+  }
+  SECTION("deleting a user ends their sessions, and a new user of that name inherits nothing") {
+    REQUIRE_STORE_OK(store.create_user(contract_user("alice")));
+    REQUIRE_STORE_OK(store.create_user(contract_user("bob")));
+    REQUIRE_STORE_OK(store.create_session("alice", "s1", "a1", kSessionEnd));
+    REQUIRE_STORE_OK(store.create_session("alice", "s2", "b1", kSessionEnd));
+    REQUIRE_STORE_OK(store.create_session("bob", "s3", "c1", kSessionEnd));
+    REQUIRE_STORE_OK(store.delete_user("alice"));
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.find_user("alice"));
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.delete_user("alice"));
+    CHECK_FALSE(store.is_session_active("s1", kNow).value());
+    CHECK_FALSE(store.is_session_active("s2", kNow).value());
+    REQUIRE_STORE_ERROR(ErrorCode::revoked, store.rotate("s1", "a1", "a2", kNow));
+    CHECK(store.is_session_active("s3", kNow).value());
+    REQUIRE_STORE_OK(store.create_user(contract_user("alice")));
+    CHECK_FALSE(store.is_session_active("s1", kNow).value());
+    REQUIRE_STORE_ERROR(ErrorCode::revoked, store.rotate("s2", "b1", "b2", kNow));
+  }
+  SECTION("an unknown user cannot be deleted") {
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.delete_user("nobody"));
+  }
+}
+
+inline void check_session_contract(UserStore& store) {
+  REQUIRE_STORE_OK(store.create_user(contract_user("alice")));
+  REQUIRE_STORE_OK(store.create_user(contract_user("bob")));
+
+  SECTION("a session is created for existing users only, with unique ids and jtis") {
+    REQUIRE_STORE_OK(store.create_session("alice", "s1", "j1", kSessionEnd));
+    const auto session = store.find_session("s1");
+    REQUIRE_STORE_OK(session);
+    CHECK(session->session_id == "s1");
+    CHECK(session->username == "alice");
+    CHECK(session->current_jti == "j1");
+    CHECK(session->expires_at == kSessionEnd);
+    CHECK_FALSE(session->revoked);
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.create_session("nobody", "s2", "j2", kSessionEnd));
+    REQUIRE_STORE_ERROR(ErrorCode::conflict, store.create_session("bob", "s1", "j3", kSessionEnd));
+    REQUIRE_STORE_ERROR(ErrorCode::conflict, store.create_session("bob", "s4", "j1", kSessionEnd));
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.find_session("s4"));
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.find_session("nothing"));
+    CHECK(store.find_session("s1")->username == "alice");
+  }
+  SECTION("rotation succeeds once per jti and hands over to the next one") {
+    REQUIRE_STORE_OK(store.create_session("alice", "s1", "j1", kSessionEnd));
+    const auto rotated = store.rotate("s1", "j1", "j2", kNow);
+    REQUIRE_STORE_OK(rotated);
+    CHECK(rotated->session_id == "s1");
+    CHECK(rotated->username == "alice");
+    CHECK(rotated->current_jti == "j2");
+    CHECK(rotated->expires_at == kSessionEnd);
+    CHECK_FALSE(rotated->revoked);
+    for (int i = 2; i < 6; ++i) {
+      REQUIRE_STORE_OK(store.rotate("s1", "j" + std::to_string(i), "j" + std::to_string(i + 1), kNow + i));
+    }
+    CHECK(store.find_session("s1")->current_jti == "j6");
+    CHECK(store.is_session_active("s1", kNow).value());
+  }
+  SECTION("a spent jti presented again revokes the whole session (RFC 9700 §4.14.2)") {
+    REQUIRE_STORE_OK(store.create_session("alice", "s1", "j1", kSessionEnd));
+    REQUIRE_STORE_OK(store.create_session("alice", "other", "k1", kSessionEnd));
+    REQUIRE_STORE_OK(store.rotate("s1", "j1", "j2", kNow));
+    REQUIRE_STORE_OK(store.rotate("s1", "j2", "j3", kNow));
+    REQUIRE_STORE_ERROR(ErrorCode::revoked, store.rotate("s1", "j1", "j4", kNow));
+    CHECK_FALSE(store.is_session_active("s1", kNow).value());
+    CHECK(store.find_session("s1")->revoked);
+    // The live token of the family dies with it: the legitimate user and
+    // the attacker cannot be told apart.
+    REQUIRE_STORE_ERROR(ErrorCode::revoked, store.rotate("s1", "j3", "j5", kNow));
+    CHECK(store.is_session_active("other", kNow).value());
+    REQUIRE_STORE_OK(store.rotate("other", "k1", "k2", kNow));
+  }
+  SECTION("a jti that never belonged to the session revokes it") {
+    REQUIRE_STORE_OK(store.create_session("alice", "s1", "j1", kSessionEnd));
+    REQUIRE_STORE_OK(store.create_session("bob", "s2", "k1", kSessionEnd));
+    REQUIRE_STORE_ERROR(ErrorCode::revoked, store.rotate("s1", "k1", "j2", kNow));
+    CHECK_FALSE(store.is_session_active("s1", kNow).value());
+    REQUIRE_STORE_ERROR(ErrorCode::revoked, store.rotate("s1", "j1", "j2", kNow));
+    CHECK(store.is_session_active("s2", kNow).value());
+  }
+  SECTION("an unknown session rotates to revoked") {
+    REQUIRE_STORE_ERROR(ErrorCode::revoked, store.rotate("nothing", "j1", "j2", kNow));
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.find_session("nothing"));
+  }
+  SECTION("a session rotates until its expiry instant, and is revoked after it") {
+    REQUIRE_STORE_OK(store.create_session("alice", "s1", "j1", kSessionEnd));
+    REQUIRE_STORE_OK(store.create_session("alice", "s2", "k1", kSessionEnd));
+    REQUIRE_STORE_OK(store.rotate("s1", "j1", "j2", kSessionEnd));
+    REQUIRE_STORE_ERROR(ErrorCode::revoked, store.rotate("s2", "k1", "k2", kSessionEnd + 1));
+    CHECK(store.find_session("s2")->current_jti == "k1");
+  }
+  SECTION("a taken next jti is a conflict and spends nothing") {
+    REQUIRE_STORE_OK(store.create_session("alice", "s1", "j1", kSessionEnd));
+    REQUIRE_STORE_OK(store.create_session("bob", "s2", "k1", kSessionEnd));
+    REQUIRE_STORE_ERROR(ErrorCode::conflict, store.rotate("s1", "j1", "k1", kNow));
+    REQUIRE_STORE_ERROR(ErrorCode::conflict, store.rotate("s1", "j1", "j1", kNow));
+    CHECK(store.is_session_active("s1", kNow).value());
+    REQUIRE_STORE_OK(store.rotate("s1", "j1", "j2", kNow));
+  }
+  SECTION("a revoked session stays revoked, and revoking an unknown one is not_found") {
+    REQUIRE_STORE_OK(store.create_session("alice", "s1", "j1", kSessionEnd));
+    REQUIRE_STORE_OK(store.revoke_session("s1"));
+    REQUIRE_STORE_OK(store.revoke_session("s1"));
+    CHECK_FALSE(store.is_session_active("s1", kNow).value());
+    REQUIRE_STORE_ERROR(ErrorCode::revoked, store.rotate("s1", "j1", "j2", kNow));
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.revoke_session("nothing"));
+  }
+  SECTION("is_session_active: until expires_at inclusive, false when revoked or unknown") {
+    REQUIRE_STORE_OK(store.create_session("alice", "s1", "j1", kSessionEnd));
+    CHECK(store.is_session_active("s1", kNow).value());
+    CHECK(store.is_session_active("s1", kSessionEnd).value());
+    CHECK_FALSE(store.is_session_active("s1", kSessionEnd + 1).value());
+    CHECK_FALSE(store.is_session_active("nothing", kNow).value());
+    CHECK(store.find_session("s1")->is_active(kSessionEnd));
+    CHECK_FALSE(store.find_session("s1")->is_active(kSessionEnd + 1));
+  }
+  SECTION("revoke_all_sessions revokes every session of one user, except the one kept") {
+    for (const char* id : {"a1", "a2", "a3"}) {
+      REQUIRE_STORE_OK(store.create_session("alice", id, std::string("jti-") + id, kSessionEnd));
+    }
+    REQUIRE_STORE_OK(store.create_session("bob", "b1", "jti-b1", kSessionEnd));
+    REQUIRE_STORE_OK(store.revoke_session("a3"));
+    const auto revoked = store.revoke_all_sessions("alice", "a2");
+    REQUIRE_STORE_OK(revoked);
+    CHECK(*revoked == 1);
+    CHECK_FALSE(store.is_session_active("a1", kNow).value());
+    CHECK(store.is_session_active("a2", kNow).value());
+    CHECK(store.is_session_active("b1", kNow).value());
+    CHECK(store.revoke_all_sessions("alice").value() == 1);
+    CHECK_FALSE(store.is_session_active("a2", kNow).value());
+    CHECK(store.revoke_all_sessions("alice").value() == 0);
+    REQUIRE_STORE_ERROR(ErrorCode::revoked, store.rotate("a1", "jti-a1", "next", kNow));
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.revoke_all_sessions("nobody"));
+    CHECK(store.revoke_all_sessions("bob", "b1").value() == 0);
+  }
+  SECTION("purge_expired deletes the sessions that ended before now, and only those") {
+    REQUIRE_STORE_OK(store.create_session("alice", "old", "j-old", kNow - 10));
+    REQUIRE_STORE_OK(store.create_session("alice", "revoked-old", "j-revoked-old", kNow - 1));
+    REQUIRE_STORE_OK(store.revoke_session("revoked-old"));
+    REQUIRE_STORE_OK(store.create_session("alice", "edge", "j-edge", kNow));
+    REQUIRE_STORE_OK(store.create_session("bob", "live", "j-live", kSessionEnd));
+    REQUIRE_STORE_OK(store.rotate("live", "j-live", "j-live2", kNow));
+    const auto purged = store.purge_expired(kNow);
+    REQUIRE_STORE_OK(purged);
+    CHECK(*purged == 2);
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.find_session("old"));
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.find_session("revoked-old"));
+    REQUIRE_STORE_ERROR(ErrorCode::revoked, store.rotate("old", "j-old", "j-old2", kNow));
+    REQUIRE_STORE_OK(store.find_session("edge"));
+    CHECK(store.purge_expired(kNow).value() == 0);
+    REQUIRE_STORE_ERROR(ErrorCode::revoked, store.rotate("live", "j-live", "j-live3", kNow));
+    CHECK(store.purge_expired(kSessionEnd + 1).value() == 2);
+  }
+  SECTION("16 threads present the same refresh token: exactly one rotates, the session dies") {
+    REQUIRE_STORE_OK(store.create_session("alice", "s1", "j1", kSessionEnd));
+    std::vector<std::optional<ErrorCode>> outcomes(16);
+    run_together(16, [&](int i) {
+      outcomes[static_cast<std::size_t>(i)] = outcome(store.rotate("s1", "j1", "next-" + std::to_string(i), kNow));
+    });
+    CHECK(count_outcome(outcomes, std::nullopt) == 1);
+    CHECK(count_outcome(outcomes, ErrorCode::revoked) == 15);
+    CHECK_FALSE(store.is_session_active("s1", kNow).value());
+    const auto winner = std::find(outcomes.begin(), outcomes.end(), std::nullopt) - outcomes.begin();
+    REQUIRE_STORE_ERROR(ErrorCode::revoked, store.rotate("s1", "next-" + std::to_string(winner), "after", kNow));
+  }
+}
+
+/// The whole contract: users, sessions, and a health check.
+inline void check_user_store_contract(const StoreFactory& make_store) {
+  const std::unique_ptr<UserStore> store = make_store();
+  REQUIRE(store != nullptr);
+  SECTION("ping answers") { REQUIRE_STORE_OK(store->ping()); }
+  SECTION("users") { check_user_contract(*store); }
+  SECTION("sessions") { check_session_contract(*store); }
+}
+
+}  // namespace authcore::test
+
+#endif  // AUTHCORE_TESTS_USER_STORE_CONTRACT_HPP
