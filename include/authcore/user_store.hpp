@@ -30,11 +30,11 @@ struct User {
 /// every earlier one is spent and stays remembered until the session is
 /// purged, so that a replay is detected.
 struct Session {
-  std::string session_id;
+  std::string session_id;   ///< the key; also the `sid` claim of the session's tokens
   std::string username;     ///< the owner
   std::string current_jti;  ///< the one refresh `jti` that UserStore::rotate() accepts
   std::int64_t expires_at = 0;  ///< Unix seconds; the session is usable while now <= expires_at
-  bool revoked = false;
+  bool revoked = false;     ///< set by logout, reuse detection, a password change or revoke_all_sessions()
 
   /// Not revoked and not expired at `now` (Unix seconds).
   bool is_active(std::int64_t now) const noexcept { return !revoked && now <= expires_at; }
