@@ -1,7 +1,5 @@
 #include "authcore/token_issuer.hpp"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <array>
 #include <utility>
@@ -12,25 +10,15 @@
 #include "detail/json_writer.hpp"
 #include "detail/key_access.hpp"
 #include "detail/known_headers.hpp"
-#include "detail/sodium_init.hpp"
+#include "detail/random_id.hpp"
 
 namespace authcore {
 namespace {
 
 // RFC 7519 §4.1 names authcore writes or checks; custom claims may not reuse them.
 constexpr std::array<std::string_view, 8> kRegisteredClaims{"sub", "exp", "iat", "nbf", "iss", "aud", "jti", "sid"};
-constexpr std::size_t kJwtIdBytes = 16;  // 128 random bits
 
 Error invalid(std::string message) { return Error{ErrorCode::invalid_argument, std::move(message)}; }
-
-std::string random_jwt_id() {
-  detail::ensure_sodium_initialised();
-  unsigned char bytes[kJwtIdBytes];
-  randombytes_buf(bytes, sizeof bytes);
-  std::string id;
-  detail::base64url_append(id, {reinterpret_cast<const char*>(bytes), sizeof bytes});
-  return id;
-}
 
 // Writes `"name":"value"` (with a leading comma unless first).
 Result<void> add_string(std::string& payload, std::string_view name, std::string_view value) {
@@ -101,7 +89,7 @@ Result<std::string> TokenIssuer::issue(const IssueOptions& options) const noexce
   if (auto added = add_string(payload, "sub", options.subject); !added) return added.error();
   add_integer(payload, "iat", issued_at);
   add_integer(payload, "exp", issued_at + options.ttl.count());
-  if (auto added = add_string(payload, "jti", options.jwt_id ? *options.jwt_id : random_jwt_id()); !added) {
+  if (auto added = add_string(payload, "jti", options.jwt_id ? *options.jwt_id : detail::random_id()); !added) {
     return added.error();
   }
   const std::pair<std::string_view, const std::optional<std::string>*> optional_claims[] = {

@@ -118,4 +118,12 @@ Result<std::size_t> UserStore::purge_expired(std::int64_t now) { return do_purge
 
 Result<void> UserStore::ping() const { return do_ping(); }
 
+std::chrono::milliseconds UserStore::default_session_cache_staleness() const noexcept {
+  return do_default_session_cache_staleness();
+}
+
+std::chrono::milliseconds UserStore::do_default_session_cache_staleness() const noexcept {
+  return std::chrono::milliseconds{0};
+}
+
 }  // namespace authcore

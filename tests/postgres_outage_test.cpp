@@ -4,7 +4,6 @@
 // back. Stops the shared test server, so ctest runs it alone (RUN_SERIAL).
 #include "authcore/postgres_user_store.hpp"
 
-#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,34 +15,6 @@
 using namespace authcore;
 
 namespace {
-
-/// Stops and starts the test server with tests/support/postgres.sh (which
-/// finds the cluster through $AUTHCORE_TEST_POSTGRES_DIR), and starts it
-/// again when the test ends halfway, so that the tests after it find it.
-class ServerControl {
- public:
-  explicit ServerControl(std::string script) : script_(std::move(script)) {}
-  ~ServerControl() {
-    if (stopped_) (void)run("start-server");
-  }
-  ServerControl(const ServerControl&) = delete;
-  ServerControl& operator=(const ServerControl&) = delete;
-
-  void stop() {
-    REQUIRE(run("stop-server") == 0);
-    stopped_ = true;
-  }
-  void start() {
-    REQUIRE(run("start-server") == 0);
-    stopped_ = false;
-  }
-
- private:
-  int run(const std::string& command) const { return std::system(("'" + script_ + "' " + command).c_str()); }
-
-  std::string script_;
-  bool stopped_ = false;
-};
 
 constexpr std::size_t kPoolSize = 2;
 
@@ -66,7 +37,7 @@ TEST_CASE("PostgreSQL going away: calls fail closed, and the same store recovers
   if (!script) return;
   const test::TestSchema schema(*url);
   auto store = open_warm_store(*url, schema);
-  ServerControl server(*script);
+  test::ServerControl server(*script);
 
   SECTION("while the server is down every call is store_unavailable; afterwards all works") {
     REQUIRE_STORE_OK(store->create_session("alice", "s1", "j1", test::kSessionEnd));

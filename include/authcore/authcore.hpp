@@ -4,12 +4,14 @@
 #ifndef AUTHCORE_AUTHCORE_HPP
 #define AUTHCORE_AUTHCORE_HPP
 
+#include "authcore/authenticator.hpp"
 #include "authcore/claims.hpp"
 #include "authcore/clock.hpp"
 #include "authcore/dangerous.hpp"
 #include "authcore/error.hpp"
 #include "authcore/hash_gate.hpp"
 #include "authcore/hmac_key.hpp"
+#include "authcore/login_throttle.hpp"
 #include "authcore/memory_user_store.hpp"
 #include "authcore/password_hasher.hpp"
 #include "authcore/result.hpp"

@@ -4,6 +4,7 @@
 #ifndef AUTHCORE_USER_STORE_HPP
 #define AUTHCORE_USER_STORE_HPP
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -145,6 +146,14 @@ class AUTHCORE_API UserStore {
   /// A cheap round trip to the database, for health checks (`/healthz`).
   Result<void> ping() const;
 
+  /// How long, by default, a process may trust a cached "this session is
+  /// active" answer from this store (DESIGN §5): zero for stores whose
+  /// revocations are seen at once by every reader (memory, SQLite), one
+  /// second for a database shared by many service instances (PostgreSQL),
+  /// where asking on every request would put a round trip on the hot path.
+  /// The Authenticator uses it unless told otherwise.
+  std::chrono::milliseconds default_session_cache_staleness() const noexcept;
+
  protected:
   UserStore() = default;
 
@@ -165,6 +174,7 @@ class AUTHCORE_API UserStore {
   virtual Result<bool> do_is_session_active(std::string_view session_id, std::int64_t now) const = 0;
   virtual Result<std::size_t> do_purge_expired(std::int64_t now) = 0;
   virtual Result<void> do_ping() const = 0;
+  virtual std::chrono::milliseconds do_default_session_cache_staleness() const noexcept;
 };
 
 }  // namespace authcore

@@ -113,4 +113,22 @@ std::unique_ptr<PostgresUserStore> open_postgres_store(const std::string& url,
   return std::move(*store);
 }
 
+ServerControl::~ServerControl() {
+  if (stopped_) (void)run("start-server");
+}
+
+void ServerControl::stop() {
+  REQUIRE(run("stop-server") == 0);
+  stopped_ = true;
+}
+
+void ServerControl::start() {
+  REQUIRE(run("start-server") == 0);
+  stopped_ = false;
+}
+
+int ServerControl::run(const std::string& command) const {
+  return std::system(("'" + script_ + "' " + command).c_str());
+}
+
 }  // namespace authcore::test

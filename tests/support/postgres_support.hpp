@@ -61,6 +61,28 @@ class TestSchema {
   std::string name_;
 };
 
+/// Stops and starts the test server with tests/support/postgres.sh (which
+/// finds the cluster through $AUTHCORE_TEST_POSTGRES_DIR), and starts it
+/// again when the test ends halfway, so that the tests after it find it.
+class ServerControl {
+ public:
+  explicit ServerControl(std::string script) : script_(std::move(script)) {}
+  ~ServerControl();
+  ServerControl(const ServerControl&) = delete;
+  ServerControl& operator=(const ServerControl&) = delete;
+
+  /// Stops the server; requires success.
+  void stop();
+  /// Starts it again; requires success.
+  void start();
+
+ private:
+  int run(const std::string& command) const;
+
+  std::string script_;
+  bool stopped_ = false;
+};
+
 /// Opens a store, requiring success.
 std::unique_ptr<PostgresUserStore> open_postgres_store(const std::string& url,
                                                        const PostgresUserStoreOptions& options);

@@ -1,0 +1,175 @@
+// authcore/authenticator.hpp: sign-up, login, refresh-token rotation,
+// logout and per-request authentication, on a UserStore.
+#ifndef AUTHCORE_AUTHENTICATOR_HPP
+#define AUTHCORE_AUTHENTICATOR_HPP
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "authcore/claims.hpp"
+#include "authcore/clock.hpp"
+#include "authcore/export.hpp"
+#include "authcore/hash_gate.hpp"
+#include "authcore/hmac_key.hpp"
+#include "authcore/login_throttle.hpp"
+#include "authcore/password_hasher.hpp"
+#include "authcore/result.hpp"
+#include "authcore/secret.hpp"
+#include "authcore/user_store.hpp"
+
+namespace authcore {
+
+/// What login() and refresh() hand out (RFC 6749 §5.1).
+struct TokenPair {
+  std::string access_token;    ///< an `at+jwt`, for `Authorization: Bearer`
+  std::string refresh_token;   ///< an `rt+jwt`, spent by refresh()
+  std::chrono::seconds expires_in{0};  ///< the access token's lifetime
+};
+
+/// What a security event reports (DESIGN §5), for the host's audit log.
+enum class SecurityEventKind : std::uint8_t {
+  signup,            ///< a user was created
+  login_success,     ///< a password login succeeded
+  login_failure,     ///< unknown user or wrong password
+  login_throttled,   ///< a login was refused by the LoginThrottle
+  refresh,           ///< a refresh token was rotated
+  refresh_reuse,     ///< a spent, foreign or revoked refresh token was presented: its session is now dead
+  logout,            ///< a session was ended
+  password_changed,  ///< a password was changed and the user's other sessions revoked
+};
+
+/// The enumerator name, e.g. "refresh_reuse".
+AUTHCORE_API std::string_view to_string(SecurityEventKind kind) noexcept;
+
+/// One security event. The views are valid only during the callback.
+struct SecurityEvent {
+  SecurityEventKind kind;     ///< what happened
+  std::string_view username;  ///< as presented (for failures, possibly no user at all)
+  std::string_view client;    ///< the client address the caller passed, or empty
+  std::string_view session_id;  ///< the session concerned, or empty
+  std::int64_t at = 0;        ///< Unix seconds
+};
+
+/// How an Authenticator behaves. Every field documents its default.
+struct AuthenticatorOptions {
+  /// Access-token lifetime. Default 15 minutes.
+  std::chrono::seconds access_ttl{15 * 60};
+  /// Session (refresh-token family) lifetime; rotation does not extend it.
+  /// Default 14 days.
+  std::chrono::seconds refresh_ttl{14 * 24 * 60 * 60};
+  /// Written as `iss` into every token and required when verifying. Default none.
+  std::optional<std::string> issuer;
+  /// Written as `aud` into every token and required when verifying. Default none.
+  std::optional<std::string> audience;
+  /// How new passwords are hashed. Default PasswordPolicy::interactive().
+  PasswordPolicy password_policy = PasswordPolicy::interactive();
+  /// Where password work runs. Default: a HashGate of its own with
+  /// HashGateOptions{}. Share one to bound all password work of a process.
+  std::shared_ptr<HashGate> hash_gate;
+  /// Failed-login throttling. Default: an InMemoryLoginThrottle with
+  /// LoginThrottleOptions{}.
+  std::shared_ptr<LoginThrottle> login_throttle;
+  /// How long authenticate() may trust a cached "session is active". Default:
+  /// the store's UserStore::default_session_cache_staleness() (0 for memory
+  /// and SQLite, 1 s for PostgreSQL). Risk: a logout on another instance
+  /// takes up to this long to stop an access token here.
+  std::optional<std::chrono::milliseconds> session_cache_staleness;
+  /// Sessions whose state is cached at most. Default 65,536.
+  std::size_t session_cache_capacity = 65'536;
+  /// Receives every security event, synchronously, on the thread that caused
+  /// it. Keep it short; an exception it throws is swallowed. Default none.
+  std::function<void(const SecurityEvent&)> on_security_event;
+};
+
+/// Runs the whole authentication flow of a service on a UserStore (DESIGN §5):
+///
+///  - signup(): validates the username (3-64 of [A-Za-z0-9._-]), the password
+///    (PasswordHasher rules) and the e-mail shape, hashes, creates the user;
+///  - login(): verifies the password, rehashes it when the policy changed or
+///    it is a legacy bcrypt/PBKDF2 hash, starts a session and returns a
+///    TokenPair. Unknown users cost the same as wrong passwords (a dummy
+///    hash made at construction); failures are throttled per username and
+///    per client address;
+///  - refresh(): rotates the refresh token (RFC 9700 §4.14.2): a spent one
+///    presented again revokes the whole session;
+///  - logout(): revokes the access token's session, so its access and
+///    refresh tokens stop working;
+///  - authenticate(): verifies an access token and that its session is
+///    active, for every request.
+///
+/// Password work (hashing and verifying) runs only on the HashGate's
+/// threads; the *_async variants never block the caller on it, for event
+/// loops. Thread-safe. The store, the clock and the gate must outlive it.
+class AUTHCORE_API Authenticator {
+ public:
+  /// Makes the dummy hash for unknown users (one hash at the policy's cost).
+  /// Throws std::system_error if its HashGate cannot start threads.
+  Authenticator(UserStore& store, KeyRing keys, AuthenticatorOptions options = {},
+                const Clock& clock = SystemClock::instance());
+  ~Authenticator();
+  Authenticator(const Authenticator&) = delete;
+  Authenticator& operator=(const Authenticator&) = delete;
+
+  /// Creates a user. Fails with invalid_argument (username, password or
+  /// e-mail shape), conflict (username taken), overloaded (HashGate) or a
+  /// store error.
+  Result<User> signup(std::string_view username, std::string_view password,
+                      std::optional<std::string_view> email = std::nullopt);
+
+  /// A new session for a user who knows the password. Fails with
+  /// invalid_credentials (unknown user or wrong password, deliberately
+  /// indistinguishable), too_many_attempts (with retry_after),
+  /// overloaded (with retry_after) or a store error. `client` (an address)
+  /// feeds the per-client throttle; empty means unknown.
+  Result<TokenPair> login(std::string_view username, std::string_view password, std::string_view client = {});
+
+  /// Spends `refresh_token` for a new pair in the same session. Fails with a
+  /// token code (malformed, expired, wrong_token_type, ...), revoked (the
+  /// token was already spent, so the session is now dead; or the session was
+  /// revoked), or a store error.
+  Result<TokenPair> refresh(std::string_view refresh_token, std::string_view client = {});
+
+  /// Ends the session of `access_token`. Fails as authenticate() does.
+  Result<void> logout(std::string_view access_token, std::string_view client = {});
+
+  /// The claims of `access_token` when it verifies and its session is active
+  /// (a logged-out token is revoked at once, within the session cache's
+  /// staleness across instances). Fails with a token code, revoked, or a
+  /// store error (fails closed: never success on a session it could not check).
+  Result<Claims> authenticate(std::string_view access_token) const;
+
+  /// Replaces a password after checking the old one (throttled like a
+  /// login), and revokes every session of the user except `keep_session_id`.
+  /// Fails like login() and signup(), and with conflict when the password
+  /// changed concurrently.
+  Result<void> change_password(std::string_view username, std::string_view old_password,
+                               std::string_view new_password, std::string_view keep_session_id = {},
+                               std::string_view client = {});
+
+  /// signup() without blocking: `done` is called exactly once, on a HashGate
+  /// thread after the work, or before this returns when it is refused at
+  /// once (invalid_argument, overloaded).
+  void signup_async(std::string username, SecretBytes password, std::optional<std::string> email,
+                    std::function<void(Result<User>)> done);
+  /// login() without blocking; `done` is called as for signup_async(), or
+  /// before this returns with too_many_attempts.
+  void login_async(std::string username, SecretBytes password, std::string client,
+                   std::function<void(Result<TokenPair>)> done);
+
+  /// The options in force (defaults resolved).
+  const AuthenticatorOptions& options() const noexcept;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace authcore
+
+#endif  // AUTHCORE_AUTHENTICATOR_HPP
