@@ -5,13 +5,12 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
-#include <map>
-#include <set>
 #include <string>
 
 #include "authcore/authcore.hpp"
 #include "detail/base64url.hpp"
 #include "detail/hmac_sha256.hpp"
+#include "ratio_reporter.hpp"
 #include "token_bench_claims.hpp"
 
 namespace {
@@ -113,53 +112,6 @@ BENCHMARK(BM_authcore_issue);
 BENCHMARK(BM_authcore_reject_bad_mac);
 BENCHMARK(BM_authcore_reject_garbage);
 
-// Keeps each benchmark's time per iteration for the ratio table.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  // With --benchmark_repetitions the median is used, else the single run.
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const auto& run : runs) {
-      if (run.error_occurred) continue;
-      const std::string& name = run.run_name.function_name;
-      if (run.run_type == Run::RT_Aggregate && run.aggregate_name == "median") {
-        ns_[name] = run.GetAdjustedCPUTime();
-        medians_.insert(name);
-      } else if (run.run_type == Run::RT_Iteration && medians_.count(name) == 0) {
-        ns_[name] = run.GetAdjustedCPUTime();
-      }
-    }
-  }
-
-  void print_ratios() const {
-    std::printf("\nRatios (CPU time per operation; DESIGN §8 targets):\n");
-    ratio("authcore verify / floor", "BM_authcore_verify", "BM_floor_verify", "<= 2.0", 2.0, false);
-    ratio("libjwt verify / authcore verify", "BM_libjwt_verify", "BM_authcore_verify", ">= 5.0", 5.0, true);
-    ratio("cpp-jwt verify / authcore verify", "BM_cppjwt_verify", "BM_authcore_verify", ">= 5.0", 5.0, true);
-    ratio("libjwt issue / authcore issue", "BM_libjwt_issue", "BM_authcore_issue", ">= 5.0", 5.0, true);
-    ratio("cpp-jwt issue / authcore issue", "BM_cppjwt_issue", "BM_authcore_issue", ">= 5.0", 5.0, true);
-    ratio("bad-MAC reject / valid verify", "BM_authcore_reject_bad_mac", "BM_authcore_verify", "<= 1.0", 1.0, false);
-    ratio("100 KB garbage reject / valid verify", "BM_authcore_reject_garbage", "BM_authcore_verify", "<= 1.0", 1.0,
-          false);
-  }
-
- private:
-  void ratio(const char* label, const std::string& numerator, const std::string& denominator, const char* target,
-             double bound, bool at_least) const {
-    const auto n = ns_.find(numerator), d = ns_.find(denominator);
-    if (n == ns_.end() || d == ns_.end() || d->second <= 0) {
-      std::printf("  %-40s   n/a (not run)\n", label);
-      return;
-    }
-    const double value = n->second / d->second;
-    const bool met = at_least ? value >= bound : value <= bound;
-    std::printf("  %-40s %7.2f   target %s   %s\n", label, value, target, met ? "met" : "MISSED");
-  }
-
-  std::map<std::string, double> ns_;
-  std::set<std::string> medians_;
-};
-
 }  // namespace
 
 // libjwt 1.10 and cpp-jwt refuse any header typ but "JWT" (so they cannot
@@ -184,9 +136,20 @@ const std::string& bench::token() {
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  RatioReporter reporter;
+  bench::RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
-  reporter.print_ratios();
+  using Bound = bench::RatioReporter::Bound;
+  std::printf("\nRatios (CPU time per operation; DESIGN §8 targets):\n");
+  reporter.print_ratio("authcore verify / floor", "BM_authcore_verify", "BM_floor_verify", 2.0, Bound::at_most);
+  reporter.print_ratio("libjwt verify / authcore verify", "BM_libjwt_verify", "BM_authcore_verify", 5.0, Bound::at_least);
+  reporter.print_ratio("cpp-jwt verify / authcore verify", "BM_cppjwt_verify", "BM_authcore_verify", 5.0,
+                       Bound::at_least);
+  reporter.print_ratio("libjwt issue / authcore issue", "BM_libjwt_issue", "BM_authcore_issue", 5.0, Bound::at_least);
+  reporter.print_ratio("cpp-jwt issue / authcore issue", "BM_cppjwt_issue", "BM_authcore_issue", 5.0, Bound::at_least);
+  reporter.print_ratio("bad-MAC reject / valid verify", "BM_authcore_reject_bad_mac", "BM_authcore_verify", 1.0,
+                       Bound::at_most);
+  reporter.print_ratio("100 KB garbage reject / valid verify", "BM_authcore_reject_garbage", "BM_authcore_verify", 1.0,
+                       Bound::at_most);
   benchmark::Shutdown();
   return 0;
 }
