@@ -36,8 +36,6 @@ class AUTHCORE_API LoginThrottle {
 
  protected:
   LoginThrottle() = default;
-  LoginThrottle(const LoginThrottle&) = default;
-  LoginThrottle& operator=(const LoginThrottle&) = default;
 };
 
 /// The policy of InMemoryLoginThrottle. Every field documents its default.

@@ -1,0 +1,50 @@
+// The Authenticator's flow on an in-memory store: sign up, log in,
+// authenticate a request, rotate the refresh token, catch a replay, log out.
+#include <authcore/authcore.hpp>
+
+#include <cstdlib>
+#include <iostream>
+
+int main() {
+  const authcore::HmacKey key = authcore::HmacKey::generate();
+
+  // [setup]
+  authcore::InMemoryUserStore store;  // or SqliteUserStore / PostgresUserStore
+  authcore::Authenticator auth(store, key);
+  // [setup]
+
+  // [login]
+  if (auto user = auth.signup("alice", "correct horse battery", "alice@example.com"); !user) {
+    std::cerr << "signup: " << user.error().message << '\n';
+    return EXIT_FAILURE;
+  }
+  const auto tokens = auth.login("alice", "correct horse battery", "203.0.113.7");
+  if (!tokens) {
+    std::cerr << "login: " << authcore::to_string(tokens.error().code) << '\n';
+    return EXIT_FAILURE;
+  }
+  // [login]
+
+  // [authenticate]
+  const auto claims = auth.authenticate(tokens->access_token);  // on every request
+  if (!claims) return EXIT_FAILURE;
+  std::cout << "request from " << *claims->subject() << '\n';
+  // [authenticate]
+
+  // [refresh]
+  const auto next = auth.refresh(tokens->refresh_token);  // the old refresh token is now spent
+  if (!next) return EXIT_FAILURE;
+  const auto replay = auth.refresh(tokens->refresh_token);
+  if (!replay && replay.error().code == authcore::ErrorCode::revoked) {
+    std::cout << "replayed refresh token: revoked, and the whole session with it\n";
+  }
+  // [refresh]
+
+  // [logout]
+  const auto fresh = auth.login("alice", "correct horse battery");
+  if (!fresh || !auth.logout(fresh->access_token)) return EXIT_FAILURE;
+  const auto after = auth.authenticate(fresh->access_token);
+  std::cout << "after logout: " << (after ? "accepted" : authcore::to_string(after.error().code)) << '\n';
+  // [logout]
+  return after ? EXIT_FAILURE : EXIT_SUCCESS;
+}
