@@ -14,8 +14,11 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <array>
 #include <cstdio>
 #include <optional>
+#include <utility>
+#include <vector>
 
 namespace authcore_server {
 
@@ -126,7 +129,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     reading_ = false;
     started_ = SteadyClock::now();
     request_ = {};
-    request_.method(http::verb::unknown);
+    request_.method_string("-");
+    lingering_ = true;
     Response response{status, 11};
     response.keep_alive(false);
     response.set(http::field::content_type, "application/json");
@@ -141,9 +145,31 @@ class Connection : public std::enable_shared_from_this<Connection> {
     auto shared = std::make_shared<Response>(std::move(response));
     stream_.expires_after(server_.config().read_timeout);
     http::async_write(stream_, *shared, [self = shared_from_this(), shared](beast::error_code ec, std::size_t) {
+      if (!ec && self->lingering_) return self->linger();
       if (ec || !shared->keep_alive()) return self->close();
       self->read_head();
     });
+  }
+
+  // RFC 9112 §9.6: after refusing a request whose body is still arriving,
+  // closing at once would make the client's TCP reset the connection and
+  // lose the response. So stop sending, read and discard what the client
+  // still sends (bounded in time and bytes), then close.
+  void linger() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(2));
+    drain(0);
+  }
+
+  void drain(std::size_t discarded) {
+    constexpr std::size_t kMaxDiscard = 1 << 20;
+    if (discarded > kMaxDiscard) return close();
+    stream_.async_read_some(asio::buffer(discard_),
+                            [self = shared_from_this(), discarded](beast::error_code ec, std::size_t bytes) {
+                              if (ec) return self->close();
+                              self->drain(discarded + bytes);
+                            });
   }
 
   void log(unsigned status) const {
@@ -173,6 +199,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Request request_;
   SteadyClock::time_point started_{};
   bool reading_ = false;
+  bool lingering_ = false;
+  std::array<char, 4096> discard_{};
 };
 
 HttpServer::HttpServer(asio::io_context& io, const Service& service, HttpServerConfig config)
@@ -213,24 +241,41 @@ void HttpServer::accept_after_failure() {
   });
 }
 
-void HttpServer::shutdown() {
+void HttpServer::shutdown(std::function<void()> on_drained) {
+  {
+    const std::lock_guard lock(connections_mutex_);
+    on_drained_ = std::move(on_drained);
+  }
   stopping_ = true;
   asio::post(acceptor_.get_executor(), [this] {
     beast::error_code ignored;
     acceptor_.close(ignored);
     retry_timer_.cancel();
   });
-  const std::lock_guard lock(connections_mutex_);
-  for (const auto& weak : connections_) {
-    if (auto connection = weak.lock()) connection->stop_if_idle();
+  // Closing idle connections may drop the last one; forget_closed_connections()
+  // then reports the drain. With none open it is reported from here.
+  std::vector<std::shared_ptr<Connection>> open;
+  {
+    const std::lock_guard lock(connections_mutex_);
+    for (const auto& weak : connections_) {
+      if (auto connection = weak.lock()) open.push_back(std::move(connection));
+    }
   }
+  for (const auto& connection : open) connection->stop_if_idle();
+  open.clear();
+  forget_closed_connections();
 }
 
 void HttpServer::forget_closed_connections() {
-  const std::lock_guard lock(connections_mutex_);
-  for (auto it = connections_.begin(); it != connections_.end();) {
-    it = it->expired() ? connections_.erase(it) : std::next(it);
+  std::function<void()> drained;
+  {
+    const std::lock_guard lock(connections_mutex_);
+    for (auto it = connections_.begin(); it != connections_.end();) {
+      it = it->expired() ? connections_.erase(it) : std::next(it);
+    }
+    if (stopping() && connections_.empty()) drained = std::exchange(on_drained_, nullptr);
   }
+  if (drained) asio::post(io_, std::move(drained));
 }
 
 }  // namespace authcore_server

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -44,9 +45,9 @@ class HttpServer {
   boost::asio::ip::tcp::endpoint endpoint() const;
   void start();
   /// Stops accepting, closes idle connections, and lets every request
-  /// already received be answered (its connection then closes). Once the
-  /// last connection is gone the io_context runs out of work.
-  void shutdown();
+  /// already received be answered (its connection then closes).
+  /// `on_drained` runs once the last connection is gone.
+  void shutdown(std::function<void()> on_drained);
 
   // For connections.
   const Service& service() const noexcept { return service_; }
@@ -66,6 +67,7 @@ class HttpServer {
   std::atomic<bool> stopping_{false};
   std::mutex connections_mutex_;
   std::set<std::weak_ptr<Connection>, std::owner_less<std::weak_ptr<Connection>>> connections_;
+  std::function<void()> on_drained_;
 };
 
 }  // namespace authcore_server

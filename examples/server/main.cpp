@@ -65,6 +65,19 @@ void raise_open_file_limit() {
   }
 }
 
+// A handler that throws (out of memory, a Beast precondition) must not take
+// the process down: report it and keep serving.
+void run_network_thread(asio::io_context& io) {
+  for (;;) {
+    try {
+      io.run();
+      return;
+    } catch (const std::exception& error) {
+      std::cerr << "error: handler: " << error.what() << '\n';
+    }
+  }
+}
+
 int fail(const std::string& kind, const std::string& message) {
   std::cerr << "error: " << kind << ": " << message << '\n';
   return 2;
@@ -105,11 +118,13 @@ int serve(const Settings& settings) {
   asio::steady_timer deadline(io);
   signals.async_wait([&](const boost::system::error_code& ec, int) {
     if (ec) return;
-    server.shutdown();
     deadline.expires_after(std::chrono::seconds(10));
     deadline.async_wait([&io](const boost::system::error_code& timer_ec) {
       if (!timer_ec) io.stop();
     });
+    // Posted by the server once the last connection closes: with the
+    // deadline gone, the io_context runs out of work and run() returns.
+    server.shutdown([&deadline] { deadline.cancel(); });
   });
 
   const auto endpoint = server.endpoint();
@@ -117,8 +132,8 @@ int serve(const Settings& settings) {
             << " (" << (is_postgres_url(settings.db) ? "PostgreSQL" : "SQLite " + settings.db) << ")" << std::endl;
 
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < settings.threads; ++i) threads.emplace_back([&io] { io.run(); });
-  io.run();
+  for (unsigned i = 1; i < settings.threads; ++i) threads.emplace_back([&io] { run_network_thread(io); });
+  run_network_thread(io);
   for (auto& thread : threads) thread.join();
   deadline.cancel();
   signals.cancel();
