@@ -66,7 +66,7 @@ struct UsageRow {
 
 }  // namespace
 
-TEST_CASE("help and version exit 0 and print to stdout; each help has an example", "[cli]") {
+TEST_CASE("help and version exit 0 and print to stdout, each help with an example", "[cli]") {
   const auto command = GENERATE(as<std::vector<std::string>>{}, std::vector<std::string>{},
                                 std::vector<std::string>{"keygen"}, std::vector<std::string>{"hash"},
                                 std::vector<std::string>{"verify-password"}, std::vector<std::string>{"issue"},
