@@ -38,6 +38,7 @@ struct Settings {
   long access_ttl = 15 * 60;
   long refresh_ttl = 14 * 24 * 60 * 60;
   bool quiet = false;
+  bool accept_legacy_tokens = false;
 };
 
 bool is_postgres_url(const std::string& db) {
@@ -92,6 +93,7 @@ int serve(const Settings& settings) {
   authcore::AuthenticatorOptions options;
   options.access_ttl = std::chrono::seconds(settings.access_ttl);
   options.refresh_ttl = std::chrono::seconds(settings.refresh_ttl);
+  options.accept_tokens_without_session = settings.accept_legacy_tokens;
   authcore::HashGateOptions gate;
   gate.workers = settings.hash_workers;
   options.hash_gate = std::make_shared<authcore::HashGate>(gate);
@@ -165,6 +167,9 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   app.add_flag("--quiet", settings.quiet, "Do not log one line per request");
+  app.add_flag("--accept-legacy-tokens", settings.accept_legacy_tokens,
+               "Also accept access tokens without a session id (tokens of an app being migrated, signed with the "
+               "same key); they cannot be revoked, so use it only for a migration window");
   app.footer("Example: AUTHCORE_SECRET=\"$(authctl keygen)\" authcore-server --port 8000 --db auth.db");
   try {
     app.parse(argc, argv);

@@ -1,6 +1,7 @@
 // authcore-server over real HTTP (DESIGN §7): every route, the FastAPI
 // client's flow, hostile requests, refresh replay, logout, concurrency and
 // shutdown; on SQLite and, when the test PostgreSQL runs, on PostgreSQL.
+#include <ctime>
 #include <future>
 #include <string>
 #include <thread>
@@ -10,6 +11,7 @@
 #include "authcore/sqlite_user_store.hpp"
 #include "server/server_harness.hpp"
 #include "support/catch.hpp"
+#include "support/test_support.hpp"
 
 using namespace authcore::test;
 using nlohmann::json;
@@ -305,4 +307,37 @@ TEST_CASE("two instances on one PostgreSQL share sessions", "[server][postgres]"
     }
     CHECK(status == 401);
   }
+}
+
+TEST_CASE("a FastAPI tutorial user and token carry over", "[server][migration]") {
+  const std::string db = temporary_database();
+  // The tutorial's sample user: passlib bcrypt of "secret".
+  const std::string tutorial_hash = "$2b$12$EixZaYVK1fsbw1ZfbX3OXePaWxn96p36WQoeG6Lruj3vjPGga31lW";
+  {
+    auto store = authcore::SqliteUserStore::open(db);
+    REQUIRE(store);
+    REQUIRE((*store)->create_user({"johndoe", tutorial_hash, std::string("johndoe@example.com"), 0}));
+  }
+  // What the tutorial's create_access_token() makes with PyJWT and the same key.
+  const std::string legacy_token =
+      forge(R"({"alg":"HS256","typ":"JWT"})",
+            R"({"sub":"johndoe","exp":)" + std::to_string(std::time(nullptr) + 600) + "}");
+
+  {
+    ServerProcess server(db);
+    const auto token = server.post_form("/token", "username=johndoe&password=secret");
+    REQUIRE(token.status == 200);
+    CHECK(server.get("/users/me", token.json()["access_token"]).json()["username"] == "johndoe");
+    check_invalid_token(server.get("/users/me", legacy_token));  // no session id: refused by default
+    CHECK(server.terminate() == 0);
+  }
+  auto store = authcore::SqliteUserStore::open(db);
+  REQUIRE(store);
+  CHECK((*store)->find_user("johndoe")->password_hash.rfind("$argon2id$", 0) == 0);  // upgraded on login
+
+  ServerProcess migrating(db, {"--accept-legacy-tokens"});
+  const auto me = migrating.get("/users/me", legacy_token);
+  REQUIRE(me.status == 200);
+  CHECK(me.json()["email"] == "johndoe@example.com");
+  CHECK(migrating.post_form("/token", "username=johndoe&password=secret").status == 200);  // still "secret"
 }
