@@ -31,7 +31,12 @@ bool is_token68(std::string_view text) {
 
 }  // namespace
 
-std::variant<FormFields, BodyError> decode_form(std::string_view body) {
+std::variant<FormFields, BodyError> decode_form(std::string_view body_view) {
+  // Boost.URL 1.81's parse_query() takes the length of a valid query with
+  // strlen(s.data()) (detail::query_ref is built from a const char*), so it
+  // reads past a view that is not NUL-terminated. A copy always is; a valid
+  // query holds no raw NUL, so strlen then finds the true end.
+  const std::string body(body_view);
   const auto query = boost::urls::parse_query(body);
   if (!query) return BodyError{400, "the form body is not valid application/x-www-form-urlencoded"};
   boost::urls::encoding_opts options;
