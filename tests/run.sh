@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what is missing, configures, builds and runs every test; exits
 # non-zero on any failure. With CI=true it also runs the suite under the asan
-# (ASan+UBSan) and tsan presets and every fuzz target for a bounded time
-# (tests/fuzz/run.sh). A throwaway PostgreSQL cluster is started for the
-# store tests and removed on exit, also on failure.
+# (ASan+UBSan) and tsan presets, a one-minute soak of authcore-server under
+# hostile load (tests/soak/soak.py), and every fuzz target for a bounded
+# time (tests/fuzz/run.sh). A throwaway PostgreSQL cluster is started for
+# the store and server tests and removed on exit, also on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,6 +49,7 @@ run_preset dev
 if [ "${CI:-}" = true ]; then
   run_preset asan
   run_preset tsan
+  /usr/bin/python3 tests/soak/soak.py build/dev/examples/server/authcore-server 60
   tests/fuzz/run.sh
 fi
 echo "tests/run.sh: all tests passed"

@@ -58,12 +58,15 @@ class HttpServer {
  private:
   void accept();
   void accept_after_failure();
+  void schedule_memory_trim();
 
   boost::asio::io_context& io_;
   const Service& service_;
   const HttpServerConfig config_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer retry_timer_;
+  boost::asio::steady_timer trim_timer_;
+  std::size_t peak_connections_ = 0;  // since the last trim; guarded by connections_mutex_
   std::atomic<bool> stopping_{false};
   std::mutex connections_mutex_;
   std::set<std::weak_ptr<Connection>, std::owner_less<std::weak_ptr<Connection>>> connections_;
