@@ -1,12 +1,71 @@
 #!/usr/bin/env bash
-# The authcore walk-through: installs what is missing, builds the examples
-# (Release, in build/demo) and runs the main one.
+# The authcore walk-through: installs what is missing, builds authcore-server
+# (Release, in build/demo), starts it on SQLite with a generated secret, and
+# goes through the FastAPI tutorial's flow with curl, printing each request
+# and response: sign-up, token, /users/me, refresh, a replayed refresh token
+# (refused), logout, /users/me again (refused). Then stops the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cmake/install-deps.sh
 cmake -S . -B build/demo -G Ninja -DCMAKE_BUILD_TYPE=Release -DAUTHCORE_BUILD_TESTS=OFF >/dev/null
-cmake --build build/demo -j2 --target issue_and_verify
+cmake --build build/demo -j2 --target authcore-server authctl
+
+work=$(mktemp -d /tmp/authcore-demo.XXXXXX)
+server_pid=
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+build/demo/examples/authctl/authctl keygen >"$work/key"
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+build/demo/examples/server/authcore-server --port "$port" --db "$work/auth.db" --secret-file "$work/key" \
+  >"$work/server.out" 2>"$work/server.log" &
+server_pid=$!
+for _ in $(seq 100); do grep -q listening "$work/server.out" 2>/dev/null && break; sleep 0.1; done
+cat "$work/server.out"
+base="http://127.0.0.1:$port"
+
+# Runs curl with the given arguments, prints the request and the response
+# (status line and body), and leaves the body in $body.
+call() {
+  echo
+  echo "\$ curl $*" | cut -c1-160
+  local response
+  response=$(curl -sS -i "$@" | tr -d '\r')
+  echo "$response" | sed -n '1p'
+  body=$(echo "$response" | sed '1,/^$/d')
+  [ -n "$body" ] && echo "$body" | cut -c1-160
+  return 0
+}
+field() { echo "$body" | /usr/bin/python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+as_json=(-H 'Content-Type: application/json')
+
+echo; echo "# 1. sign up"
+call -X POST "$base/signup" "${as_json[@]}" -d '{"username":"alice","password":"correct horse battery","email":"alice@example.com"}'
+echo; echo "# 2. log in with the OAuth2 password form, as the FastAPI tutorial's client does"
+call -X POST "$base/token" -d 'username=alice&password=correct+horse+battery'
+access=$(field access_token)
+refresh=$(field refresh_token)
+echo; echo "# 3. who am I"
+call "$base/users/me" -H "Authorization: Bearer $access"
+echo; echo "# 4. refresh: a new pair; the old refresh token is now spent"
+call -X POST "$base/refresh" "${as_json[@]}" -d "{\"refresh_token\":\"$refresh\"}"
+access=$(field access_token)
+echo; echo "# 5. the spent refresh token again: refused, and its whole session is revoked (reuse detection)"
+call -X POST "$base/refresh" "${as_json[@]}" -d "{\"refresh_token\":\"$refresh\"}"
+call "$base/users/me" -H "Authorization: Bearer $access"
+echo; echo "# 6. a new login, then logout: its access token stops working at once"
+call -X POST "$base/token" -d 'username=alice&password=correct+horse+battery'
+access=$(field access_token)
+call -X POST "$base/logout" -H "Authorization: Bearer $access"
+call "$base/users/me" -H "Authorization: Bearer $access"
+
+kill -TERM "$server_pid"
+wait "$server_pid"
 echo
-echo "== examples/minimal/issue_and_verify =="
-build/demo/examples/issue_and_verify
+echo "# the server stopped cleanly on SIGTERM (exit 0); its request log:"
+cat "$work/server.log"
+server_pid=

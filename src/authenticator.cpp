@@ -56,7 +56,11 @@ class Authenticator::Impl {
         options_(resolved(std::move(options), store)),
         hasher_(options_.password_policy),
         issuer_(keys, clock),
-        access_verifier_(keys, verify_options(options_, TokenType::access, {"sub", "sid"}), clock),
+        access_verifier_(keys,
+                         verify_options(options_, TokenType::access,
+                                        options_.accept_tokens_without_session ? std::vector<std::string>{"sub"}
+                                                                               : std::vector<std::string>{"sub", "sid"}),
+                         clock),
         refresh_verifier_(keys, verify_options(options_, TokenType::refresh, {"sub", "sid", "jti"}), clock),
         dummy_hash_(make_dummy_hash()),
         sessions_(*options_.session_cache_staleness, options_.session_cache_capacity) {}
@@ -149,6 +153,7 @@ class Authenticator::Impl {
   Result<Claims> authenticate(std::string_view access_token) const {
     auto claims = access_verifier_.verify(access_token);
     if (!claims) return claims;
+    if (!claims->session_id()) return claims;  // only when accept_tokens_without_session
     const std::string_view session_id = *claims->session_id();
     const auto now = clock_.now();
     if (const auto cached = sessions_.lookup(session_id, now)) {
@@ -165,6 +170,7 @@ class Authenticator::Impl {
   Result<void> logout(std::string_view access_token, std::string_view client) {
     const auto claims = authenticate(access_token);
     if (!claims) return claims.error();
+    if (!claims->session_id()) return Error{ErrorCode::missing_claim, "the token has no session to end"};
     const std::string_view session_id = *claims->session_id();
     if (auto ended = store_.revoke_session(session_id); !ended) {
       return ended.error().code == ErrorCode::not_found ? revoked("the session has ended") : ended.error();

@@ -346,3 +346,23 @@ TEST_CASE("a throwing security-event hook does not break authentication", "[auth
   CHECK(f.auth.login("alice", "correct horse"));
   CHECK(to_string(SecurityEventKind::refresh_reuse) == "refresh_reuse");
 }
+
+TEST_CASE("tokens without a session are refused unless migration mode accepts them", "[authenticator]") {
+  // What the FastAPI tutorial issues with PyJWT: typ JWT, sub and exp, no sid.
+  const std::string legacy =
+      test::forge(R"({"alg":"HS256","typ":"JWT"})", R"({"sub":"johndoe","exp":)" + std::to_string(test::kNow + 600) + "}");
+  Fixture strict;
+  CHECK(code_of(strict.auth.authenticate(legacy)) == ErrorCode::missing_claim);
+
+  AuthenticatorOptions options;
+  options.accept_tokens_without_session = true;
+  Fixture migrating(options);
+  const auto claims = migrating.auth.authenticate(legacy);
+  REQUIRE(claims);
+  CHECK(claims->subject() == "johndoe");
+  CHECK(code_of(migrating.auth.logout(legacy)) == ErrorCode::missing_claim);  // nothing to end
+  // Tokens with a session are still checked against it.
+  const TokenPair pair = migrating.signed_up_and_logged_in();
+  REQUIRE(migrating.auth.logout(pair.access_token));
+  CHECK(code_of(migrating.auth.authenticate(pair.access_token)) == ErrorCode::revoked);
+}

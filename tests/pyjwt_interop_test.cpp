@@ -16,16 +16,6 @@ const std::string kScript = std::string(AUTHCORE_TEST_SOURCE_DIR) + "/support/py
 const std::string kIssuer = "https://issuer.example";
 const std::string kAudience = "api";
 
-std::string hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (const char c : bytes) {
-    out.push_back(kDigits[static_cast<unsigned char>(c) >> 4]);
-    out.push_back(kDigits[static_cast<unsigned char>(c) & 0x0F]);
-  }
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("authcore tokens verify in PyJWT with kid and custom claims intact", "[interop]") {
@@ -39,7 +29,7 @@ TEST_CASE("authcore tokens verify in PyJWT with kid and custom claims intact", "
                     {"nested", {{"list", {1, 2, 3}}}}};
   const std::string token = issuer.issue(options).value();
 
-  const auto result = test::run_python(kScript, {"verify", hex(test::kKeyBytes), kIssuer, kAudience}, token);
+  const auto result = test::run_python(kScript, {"verify", test::hex(test::kKeyBytes), kIssuer, kAudience}, token);
   REQUIRE(result.exit_code == 0);
   const auto decoded = nlohmann::json::parse(result.out);
   CHECK(decoded["header"] == nlohmann::json{{"alg", "HS256"}, {"typ", "at+jwt"}, {"kid", "key-2024"}});
@@ -59,12 +49,12 @@ TEST_CASE("PyJWT rejects an authcore token signed with another key", "[interop]"
   options.issuer = kIssuer;
   options.audience = kAudience;
   const std::string token = issuer.issue(options).value();
-  const auto result = test::run_python(kScript, {"verify", hex(std::string(32, 'x')), kIssuer, kAudience}, token);
+  const auto result = test::run_python(kScript, {"verify", test::hex(std::string(32, 'x')), kIssuer, kAudience}, token);
   CHECK(result.exit_code == 1);
 }
 
 TEST_CASE("PyJWT tokens verify in authcore", "[interop]") {
-  const auto result = test::run_python(kScript, {"issue", hex(test::kKeyBytes), "py-key", kIssuer, kAudience});
+  const auto result = test::run_python(kScript, {"issue", test::hex(test::kKeyBytes), "py-key", kIssuer, kAudience});
   REQUIRE(result.exit_code == 0);
   std::string token = result.out;
   while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();

@@ -4,9 +4,10 @@
 # (ctest --preset package: install shared and static, consume; the other
 # test presets leave them out), builds the API reference (the docs target
 # fails on undocumented API), runs the suite under the asan (ASan+UBSan) and
-# tsan presets and every fuzz target for a bounded time (tests/fuzz/run.sh).
-# A throwaway PostgreSQL cluster is started for the store tests and removed
-# on exit, also on failure.
+# tsan presets, a one-minute soak of authcore-server under hostile load
+# (tests/soak/soak.py), and every fuzz target for a bounded time
+# (tests/fuzz/run.sh). A throwaway PostgreSQL cluster is started for the
+# store and server tests and removed on exit, also on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -55,6 +56,7 @@ if [ "${CI:-}" = true ]; then
   cmake --build --preset dev --target docs
   run_preset asan
   run_preset tsan
+  /usr/bin/python3 tests/soak/soak.py build/dev/examples/server/authcore-server 60
   tests/fuzz/run.sh
 fi
 echo "tests/run.sh: all tests passed"

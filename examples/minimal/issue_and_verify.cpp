@@ -7,8 +7,9 @@
 
 int main() {
   // [keys]
-  // A random 256-bit key; in a service, load it with HmacKey::from_base64url
-  // from a secret store (authctl keygen prints one).
+  // A random 256-bit key. In a service, load the key from your secret store
+  // with HmacKey::from_bytes: for instance the 43 characters `authctl keygen`
+  // prints, used as they are, as authctl and authcore-server use them.
   const authcore::HmacKey key = authcore::HmacKey::generate("2026-01");
   // [keys]
 

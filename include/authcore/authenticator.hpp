@@ -80,6 +80,13 @@ struct AuthenticatorOptions {
   /// and SQLite, 1 s for PostgreSQL). Risk: a logout on another instance
   /// takes up to this long to stop an access token here.
   std::optional<std::chrono::milliseconds> session_cache_staleness;
+  /// Accept access tokens without a session id (`sid`), such as those of an
+  /// app being migrated to authcore (PyJWT tokens signed with the same key):
+  /// authenticate() then checks only the token. Default false. Risk: such a
+  /// token cannot be revoked, not by logout nor by deleting its user; it is
+  /// good until its `exp`. Turn it on for a migration window no longer than
+  /// the old tokens' lifetime.
+  bool accept_tokens_without_session = false;
   /// Sessions whose state is cached at most. Default 65,536.
   std::size_t session_cache_capacity = 65'536;
   /// Receives every security event, synchronously, on the thread that caused

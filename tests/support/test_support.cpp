@@ -1,15 +1,19 @@
 #include "support/test_support.hpp"
 
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
-#include <csignal>
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 
@@ -64,6 +68,16 @@ std::string read_file(const std::string& path) {
   return contents.str();
 }
 
+std::string hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (const char c : bytes) {
+    out.push_back(kDigits[static_cast<unsigned char>(c) >> 4]);
+    out.push_back(kDigits[static_cast<unsigned char>(c) & 0x0F]);
+  }
+  return out;
+}
+
 namespace {
 
 void write_all(int fd, std::string_view data) {
@@ -75,47 +89,98 @@ void write_all(int fd, std::string_view data) {
   }
 }
 
+// An anonymous file for a child's output: it never blocks the writer.
+int output_file(const char* name) {
+  const int fd = ::memfd_create(name, MFD_CLOEXEC);
+  if (fd < 0) throw std::runtime_error("memfd_create failed");
+  return fd;
+}
+
+std::string read_output(int fd) {
+  std::string out;
+  std::array<char, 4096> buffer;
+  ::lseek(fd, 0, SEEK_SET);
+  for (;;) {
+    const ssize_t got = ::read(fd, buffer.data(), buffer.size());
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;
+    out.append(buffer.data(), static_cast<std::size_t>(got));
+  }
+  ::close(fd);
+  return out;
+}
+
+// "NAME=VALUE" strings: this process's environment with `changes` applied.
+std::vector<std::string> child_environment(const EnvironmentChanges& changes) {
+  std::vector<std::string> environment;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string_view variable(*entry);
+    const auto changed = [&](const auto& change) { return variable.substr(0, variable.find('=')) == change.first; };
+    if (std::none_of(changes.begin(), changes.end(), changed)) environment.emplace_back(variable);
+  }
+  for (const auto& [name, value] : changes) {
+    if (value) environment.push_back(name + "=" + *value);
+  }
+  return environment;
+}
+
+// execve's argument form: pointers into `strings`, then a null.
+std::vector<char*> pointers_to(std::vector<std::string>& strings) {
+  std::vector<char*> pointers;
+  for (auto& string : strings) pointers.push_back(string.data());
+  pointers.push_back(nullptr);
+  return pointers;
+}
+
 }  // namespace
 
-ProcessResult run_python(const std::string& script, const std::vector<std::string>& args, std::string_view input) {
+ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {
+  // Everything the child needs is built before fork(): after it, only
+  // async-signal-safe calls.
+  std::vector<std::string> argv_storage = argv;
+  std::vector<std::string> environment_storage = child_environment(options.environment);
+  const std::vector<char*> child_argv = pointers_to(argv_storage);
+  const std::vector<char*> child_environment_pointers = pointers_to(environment_storage);
   int to_child[2];
-  int from_child[2];
-  if (::pipe(to_child) != 0 || ::pipe(from_child) != 0) throw std::runtime_error("pipe failed");
+  if (::pipe2(to_child, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  const int out = options.stdout_path ? ::open(options.stdout_path->c_str(), O_WRONLY | O_CLOEXEC)
+                                      : output_file("child-stdout");
+  if (out < 0) throw std::runtime_error("cannot open " + *options.stdout_path);
+  const int err = output_file("child-stderr");
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
     ::dup2(to_child[0], STDIN_FILENO);
-    ::dup2(from_child[1], STDOUT_FILENO);
-    ::close(to_child[0]);
-    ::close(to_child[1]);
-    ::close(from_child[0]);
-    ::close(from_child[1]);
-    std::vector<std::string> argv_storage{AUTHCORE_TEST_PYTHON, script};
-    argv_storage.insert(argv_storage.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& arg : argv_storage) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
+    ::dup2(out, STDOUT_FILENO);
+    ::dup2(err, STDERR_FILENO);
+    ::execve(child_argv[0], child_argv.data(), child_environment_pointers.data());
     ::_exit(127);
   }
   ::close(to_child[0]);
-  ::close(from_child[1]);
   ::signal(SIGPIPE, SIG_IGN);  // a child that exits before reading stdin must not kill the test
-  write_all(to_child[1], input);
+  write_all(to_child[1], options.input);
   ::close(to_child[1]);
-  ProcessResult result;
-  std::array<char, 4096> buffer;
-  for (;;) {
-    const ssize_t got = ::read(from_child[0], buffer.data(), buffer.size());
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) break;
-    result.out.append(buffer.data(), static_cast<std::size_t>(got));
-  }
-  ::close(from_child[0]);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  ProcessResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (options.stdout_path) {
+    ::close(out);
+  } else {
+    result.out = read_output(out);
+  }
+  result.err = read_output(err);
+  return result;
+}
+
+ProcessResult run_python(const std::string& script, const std::vector<std::string>& args, std::string_view input) {
+  std::vector<std::string> argv{AUTHCORE_TEST_PYTHON, script};
+  argv.insert(argv.end(), args.begin(), args.end());
+  ProcessOptions options;
+  options.input = input;
+  auto result = run_process(argv, options);
+  std::cerr << result.err;
   return result;
 }
 

@@ -4,8 +4,10 @@
 #define AUTHCORE_TESTS_SUPPORT_TEST_SUPPORT_HPP
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "authcore/clock.hpp"
@@ -24,6 +26,9 @@ HmacKey test_key(std::string kid = {});
 
 /// Unpadded base64url, written independently of src/detail.
 std::string b64(std::string_view bytes);
+
+/// Lower-case hex, two digits per byte.
+std::string hex(std::string_view bytes);
 
 /// HMAC-SHA256 with OpenSSL's one-shot HMAC().
 std::string hmac_sha256(std::string_view key, std::string_view message);
@@ -47,12 +52,33 @@ std::string shared_dir();
 std::string read_file(const std::string& path);
 
 struct ProcessResult {
-  int exit_code = -1;
-  std::string out;  ///< standard output
+  int exit_code = -1;  ///< the exit status; -1 when a signal ended the process
+  std::string out;     ///< standard output
+  std::string err;     ///< standard error
 };
 
+/// Changes to the environment a child inherits: each name is set to its
+/// value, or removed when the value is nullopt.
+using EnvironmentChanges = std::vector<std::pair<std::string, std::optional<std::string>>>;
+
+/// How run_process() runs a program.
+struct ProcessOptions {
+  std::string_view input;          ///< fed to standard input through a pipe
+  EnvironmentChanges environment;  ///< applied to the inherited environment
+  /// When set, standard output goes to this file (e.g. /dev/full) instead
+  /// of ProcessResult::out.
+  std::optional<std::string> stdout_path;
+};
+
+/// Runs the program at `argv[0]` with `argv` and waits for it. No shell is
+/// involved. Standard output and error are collected through files, so a
+/// child that writes much before reading stdin cannot deadlock the test; a
+/// child that stops reading stdin early is fine too.
+ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {});
+
 /// Runs /usr/bin/python3 (Debian's, with python3-jwt & co.) on `script`
-/// with `args`, feeding `input` on stdin. No shell is involved.
+/// with `args`, feeding `input` on stdin. Its stderr is passed on to the
+/// test's own.
 ProcessResult run_python(const std::string& script, const std::vector<std::string>& args,
                          std::string_view input = {});
 

@@ -1,0 +1,78 @@
+// The network side of authcore-server: Boost.Beast over Asio, one
+// io_context run by a thread per core, a strand per connection, keep-alive,
+// TCP_NODELAY, limits and timeouts on what clients send, and a shutdown that
+// lets requests in flight finish (DESIGN §7).
+#ifndef AUTHCORE_SERVER_HTTP_SERVER_HPP
+#define AUTHCORE_SERVER_HTTP_SERVER_HPP
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "service.hpp"
+
+namespace authcore_server {
+
+struct HttpServerConfig {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8000;  ///< 0 picks a free port (see HttpServer::endpoint())
+  /// A request's head and body must arrive within this; an idle keep-alive
+  /// connection is closed after it.
+  std::chrono::seconds read_timeout{15};
+  bool log_requests = true;  ///< one line per request on stderr
+};
+
+class Connection;
+
+class HttpServer {
+ public:
+  /// Binds and listens at once (throws boost::system::system_error when the
+  /// address is taken); start() begins accepting.
+  HttpServer(boost::asio::io_context& io, const Service& service, HttpServerConfig config);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  /// Where it listens (the real port when the config asked for 0).
+  boost::asio::ip::tcp::endpoint endpoint() const;
+  void start();
+  /// Stops accepting, closes idle connections, and lets every request
+  /// already received be answered (its connection then closes).
+  /// `on_drained` runs once the last connection is gone.
+  void shutdown(std::function<void()> on_drained);
+
+  // For connections.
+  const Service& service() const noexcept { return service_; }
+  const HttpServerConfig& config() const noexcept { return config_; }
+  bool stopping() const noexcept { return stopping_.load(); }
+  void forget_closed_connections();
+
+ private:
+  void accept();
+  void accept_after_failure();
+  void schedule_memory_trim();
+
+  boost::asio::io_context& io_;
+  const Service& service_;
+  const HttpServerConfig config_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer retry_timer_;
+  boost::asio::steady_timer trim_timer_;
+  std::size_t peak_connections_ = 0;  // since the last trim; guarded by connections_mutex_
+  std::atomic<bool> stopping_{false};
+  std::mutex connections_mutex_;
+  std::set<std::weak_ptr<Connection>, std::owner_less<std::weak_ptr<Connection>>> connections_;
+  std::function<void()> on_drained_;
+};
+
+}  // namespace authcore_server
+
+#endif

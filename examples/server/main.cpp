@@ -1,0 +1,184 @@
+// authcore-server: the FastAPI "OAuth2 password + JWT" tutorial service in
+// C++, on authcore's Authenticator and Boost.Beast (DESIGN §7).
+#include <sys/resource.h>
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "authcore/authcore.hpp"
+#include "authcore/postgres_user_store.hpp"
+#include "authcore/sqlite_user_store.hpp"
+#include "http_server.hpp"
+#include "secret_source.hpp"
+
+namespace {
+
+namespace asio = boost::asio;
+using authcore_server::HttpServer;
+
+struct Settings {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8000;
+  std::string db = "auth.db";
+  std::string secret_file;
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  unsigned hash_workers = 0;  // 0: hardware threads
+  long access_ttl = 15 * 60;
+  long refresh_ttl = 14 * 24 * 60 * 60;
+  bool quiet = false;
+  bool accept_legacy_tokens = false;
+};
+
+bool is_postgres_url(const std::string& db) {
+  return db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0;
+}
+
+authcore::Result<std::unique_ptr<authcore::UserStore>> open_store(const std::string& db) {
+  if (is_postgres_url(db)) {
+    auto store = authcore::PostgresUserStore::open(db);
+    if (!store) return store.error();
+    return std::unique_ptr<authcore::UserStore>(std::move(*store));
+  }
+  auto store = authcore::SqliteUserStore::open(db);
+  if (!store) return store.error();
+  return std::unique_ptr<authcore::UserStore>(std::move(*store));
+}
+
+// 1,000 idle clients must not run the process out of descriptors: take the
+// hard limit the administrator allows.
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    (void)::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+// A handler that throws (out of memory, a Beast precondition) must not take
+// the process down: report it and keep serving.
+void run_network_thread(asio::io_context& io) {
+  for (;;) {
+    try {
+      io.run();
+      return;
+    } catch (const std::exception& error) {
+      std::cerr << "error: handler: " << error.what() << '\n';
+    }
+  }
+}
+
+int fail(const std::string& kind, const std::string& message) {
+  std::cerr << "error: " << kind << ": " << message << '\n';
+  return 2;
+}
+
+int serve(const Settings& settings) {
+  auto key = authcore_server::load_key(settings.secret_file);
+  if (!key) return fail("key", key.error().message);
+  auto store = open_store(settings.db);
+  if (!store) return fail("store", std::string(authcore::to_string(store.error().code)) + ": " + store.error().message);
+
+  authcore::AuthenticatorOptions options;
+  options.access_ttl = std::chrono::seconds(settings.access_ttl);
+  options.refresh_ttl = std::chrono::seconds(settings.refresh_ttl);
+  options.accept_tokens_without_session = settings.accept_legacy_tokens;
+  authcore::HashGateOptions gate;
+  gate.workers = settings.hash_workers;
+  options.hash_gate = std::make_shared<authcore::HashGate>(gate);
+  authcore::Authenticator auth(**store, *key, options);
+
+  // Store writes that are not password work (refresh, logout) run here, off
+  // the network threads: a durable SQLite commit waits for the disk.
+  asio::thread_pool blocking(2);
+  const authcore_server::Service service(auth, **store, [&blocking](std::function<void()> work) {
+    asio::post(blocking, std::move(work));
+  });
+
+  asio::io_context io(static_cast<int>(settings.threads));
+  authcore_server::HttpServerConfig config;
+  config.host = settings.host;
+  config.port = settings.port;
+  config.log_requests = !settings.quiet;
+  HttpServer server(io, service, config);
+  server.start();
+
+  // SIGINT/SIGTERM: stop accepting, finish the requests in flight, exit 0.
+  // Connections still busy after 10 s are dropped.
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  asio::steady_timer deadline(io);
+  signals.async_wait([&](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    deadline.expires_after(std::chrono::seconds(10));
+    deadline.async_wait([&io](const boost::system::error_code& timer_ec) {
+      if (!timer_ec) io.stop();
+    });
+    // Posted by the server once the last connection closes: with the
+    // deadline gone, the io_context runs out of work and run() returns.
+    server.shutdown([&deadline] { deadline.cancel(); });
+  });
+
+  const auto endpoint = server.endpoint();
+  std::cout << "authcore-server listening on http://" << endpoint.address().to_string() << ':' << endpoint.port()
+            << " (" << (is_postgres_url(settings.db) ? "PostgreSQL" : "SQLite " + settings.db) << ")" << std::endl;
+
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < settings.threads; ++i) threads.emplace_back([&io] { run_network_thread(io); });
+  run_network_thread(io);
+  for (auto& thread : threads) thread.join();
+  deadline.cancel();
+  signals.cancel();
+  blocking.join();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);
+  raise_open_file_limit();
+  Settings settings;
+  CLI::App app{"authcore-server: sign-up, OAuth2 password login, refresh rotation and logout over HTTP"};
+  app.add_option("--host", settings.host, "Address to listen on")->capture_default_str();
+  app.add_option("--port", settings.port, "Port to listen on (0: any free port)")->capture_default_str();
+  app.add_option("--db", settings.db, "SQLite file, or a postgresql:// URL for a shared database")
+      ->capture_default_str();
+  app.add_option("--secret-file", settings.secret_file,
+                 "File holding the HS256 key (one trailing newline ignored); else $AUTHCORE_SECRET, else an "
+                 "ephemeral random key");
+  app.add_option("--threads", settings.threads, "Network threads")->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--hash-workers", settings.hash_workers, "Password hashing threads (0: one per core)")
+      ->capture_default_str();
+  app.add_option("--access-ttl", settings.access_ttl, "Access-token lifetime in seconds")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--refresh-ttl", settings.refresh_ttl, "Session (refresh-token) lifetime in seconds")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_flag("--quiet", settings.quiet, "Do not log one line per request");
+  app.add_flag("--accept-legacy-tokens", settings.accept_legacy_tokens,
+               "Also accept access tokens without a session id (tokens of an app being migrated, signed with the "
+               "same key); they cannot be revoked, so use it only for a migration window");
+  app.footer("Example: AUTHCORE_SECRET=\"$(authctl keygen)\" authcore-server --port 8000 --db auth.db");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error) == 0 ? 0 : 2;
+  }
+  try {
+    return serve(settings);
+  } catch (const std::exception& error) {
+    return fail("start", error.what());
+  }
+}

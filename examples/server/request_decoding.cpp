@@ -1,0 +1,107 @@
+#include "request_decoding.hpp"
+
+#include <boost/url/params_view.hpp>
+#include <boost/url/parse_query.hpp>
+
+#include <algorithm>
+#include <vector>
+
+namespace authcore_server {
+namespace {
+
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+bool is_ascii_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+// RFC 7235 §2.1 token68 = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+bool is_token68(std::string_view text) {
+  const auto padding = text.find_last_not_of('=');
+  if (padding == std::string_view::npos) return false;
+  const std::string_view body = text.substr(0, padding + 1);
+  return std::all_of(body.begin(), body.end(), [](char c) {
+    return is_ascii_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~' ||
+           c == '+' || c == '/';
+  });
+}
+
+}  // namespace
+
+std::variant<FormFields, BodyError> decode_form(std::string_view body_view) {
+  // Boost.URL 1.81's parse_query() takes the length of a valid query with
+  // strlen(s.data()) (detail::query_ref is built from a const char*), so it
+  // reads past a view that is not NUL-terminated. A copy always is; a valid
+  // query holds no raw NUL, so strlen then finds the true end.
+  const std::string body(body_view);
+  const auto query = boost::urls::parse_query(body);
+  if (!query) return BodyError{400, "the form body is not valid application/x-www-form-urlencoded"};
+  boost::urls::encoding_opts options;
+  options.space_as_plus = true;
+  FormFields fields;
+  // Already validated by parse_query(), so this constructor cannot throw.
+  for (const auto& param : boost::urls::params_view(body, options)) {
+    if (param.key.empty() && !param.has_value) continue;  // "a=1&&b=2"
+    if (!fields.emplace(param.key, param.value).second) {
+      return BodyError{422, "the form field \"" + param.key + "\" is given more than once"};
+    }
+  }
+  return fields;
+}
+
+std::variant<nlohmann::json, BodyError> decode_json_object(std::string_view body) {
+  // nlohmann keeps the last of two equal member names; a parser callback
+  // sees every key of each object and refuses a repeat instead.
+  std::vector<std::vector<std::string>> open_objects;
+  bool repeated = false;
+  const auto check_keys = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using event_t = nlohmann::json::parse_event_t;
+    if (event == event_t::object_start) open_objects.emplace_back();
+    if (event == event_t::object_end && !open_objects.empty()) open_objects.pop_back();
+    if (event == event_t::key && !open_objects.empty()) {
+      auto& keys = open_objects.back();
+      const auto& key = parsed.get_ref<const std::string&>();
+      if (std::find(keys.begin(), keys.end(), key) != keys.end()) repeated = true;
+      keys.push_back(key);
+    }
+    return true;
+  };
+  auto parsed = nlohmann::json::parse(body.begin(), body.end(), check_keys, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) return BodyError{400, "the body is not valid JSON"};
+  if (repeated) return BodyError{422, "the JSON body repeats a member name"};
+  if (!parsed.is_object()) return BodyError{422, "the JSON body must be an object"};
+  return parsed;
+}
+
+std::optional<std::string> string_member(const nlohmann::json& object, const char* name) {
+  const auto found = object.find(name);
+  if (found == object.end() || !found->is_string()) return std::nullopt;
+  return found->get<std::string>();
+}
+
+std::optional<std::string_view> bearer_token(std::string_view authorization) {
+  authorization = trim(authorization);
+  const auto space = authorization.find(' ');
+  if (space == std::string_view::npos) return std::nullopt;
+  const std::string_view scheme = authorization.substr(0, space);
+  constexpr std::string_view kBearer = "bearer";
+  if (scheme.size() != kBearer.size() ||
+      !std::equal(scheme.begin(), scheme.end(), kBearer.begin(), [](char a, char b) { return ascii_lower(a) == b; })) {
+    return std::nullopt;
+  }
+  const std::string_view token = trim(authorization.substr(space + 1));
+  if (!is_token68(token)) return std::nullopt;
+  return token;
+}
+
+std::string media_type(std::string_view content_type) {
+  const std::string_view type = trim(content_type.substr(0, content_type.find(';')));
+  std::string lowered(type);
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(), ascii_lower);
+  return lowered;
+}
+
+}  // namespace authcore_server

@@ -1,0 +1,20 @@
+// Where authcore-server's signing key comes from (DESIGN §7).
+#ifndef AUTHCORE_SERVER_SECRET_SOURCE_HPP
+#define AUTHCORE_SERVER_SECRET_SOURCE_HPP
+
+#include <string>
+
+#include "authcore/hmac_key.hpp"
+#include "authcore/result.hpp"
+
+namespace authcore_server {
+
+/// The key from `secret_file` (its bytes, exactly one trailing "\n"
+/// removed) when given, else from $AUTHCORE_SECRET (verbatim), else a random
+/// key with a warning on stderr that tokens will not survive a restart.
+/// Fails with invalid_key for a short key or an unreadable file.
+authcore::Result<authcore::HmacKey> load_key(const std::string& secret_file);
+
+}  // namespace authcore_server
+
+#endif

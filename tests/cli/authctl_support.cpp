@@ -1,0 +1,75 @@
+#include "authctl_support.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <stdexcept>
+
+#include "support/catch.hpp"
+
+namespace authcore::test {
+
+ProcessResult authctl(const std::vector<std::string>& args, std::string_view input,
+                      const std::optional<std::string>& secret_env) {
+  std::vector<std::string> argv{AUTHCTL_PATH};
+  argv.insert(argv.end(), args.begin(), args.end());
+  ProcessOptions options;
+  options.input = input;
+  options.environment = {{"AUTHCORE_SECRET", secret_env}};
+  return run_process(argv, options);
+}
+
+void check_failure(const ProcessResult& result, int status, std::string_view kind) {
+  INFO("stderr: " << result.err);
+  CHECK(result.exit_code == status);
+  CHECK(result.out.empty());
+  const std::string prefix = "error: " + std::string(kind) + ": ";
+  CHECK(result.err.rfind(prefix, 0) == 0);
+  CHECK(result.err.size() > prefix.size() + 1);
+  CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
+  CHECK(result.err.back() == '\n');
+}
+
+void check_success(const ProcessResult& result) {
+  INFO("stderr: " << result.err);
+  CHECK(result.exit_code == 0);
+  CHECK(result.err.empty());
+}
+
+std::string output_line(const ProcessResult& result) {
+  REQUIRE(!result.out.empty());
+  REQUIRE(result.out.back() == '\n');
+  return result.out.substr(0, result.out.size() - 1);
+}
+
+TempFile::TempFile(std::string_view contents) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/authctl-test-XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  directory_ = pattern;
+  path_ = directory_ + "/file";
+  std::ofstream(path_, std::ios::binary) << contents;
+}
+
+TempFile::~TempFile() {
+  std::remove(path_.c_str());
+  ::rmdir(directory_.c_str());
+}
+
+const TempFile& key_file() {
+  static const TempFile file(kKeyBytes + "\n");
+  return file;
+}
+
+std::string issue_token(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{"issue", "--secret-file", key_file().path()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const auto result = authctl(argv);
+  check_success(result);
+  return output_line(result);
+}
+
+}  // namespace authcore::test

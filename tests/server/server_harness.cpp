@@ -1,0 +1,205 @@
+#include "server/server_harness.hpp"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <atomic>
+#include <cstdlib>
+#include <random>
+#include <stdexcept>
+#include <thread>
+
+#include "support/catch.hpp"
+#include "support/test_support.hpp"
+
+namespace authcore::test {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+constexpr auto kTimeout = std::chrono::seconds(30);
+
+std::string lower(std::string text) {
+  for (auto& c : text) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return text;
+}
+
+HttpReply to_reply(const http::response<http::string_body>& response) {
+  HttpReply reply;
+  reply.status = static_cast<int>(response.result_int());
+  for (const auto& field : response) reply.headers[lower(std::string(field.name_string()))] = std::string(field.value());
+  reply.body = response.body();
+  return reply;
+}
+
+// Reads one response from a connected stream.
+HttpReply read_reply(beast::tcp_stream& stream) {
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(16 * 1024 * 1024);
+  http::read(stream, buffer, parser);
+  return to_reply(parser.get());
+}
+
+// The first line the server prints: "... listening on http://127.0.0.1:PORT ...".
+unsigned short read_port(int fd) {
+  std::string line;
+  const auto deadline = std::chrono::steady_clock::now() + kTimeout;
+  while (line.find('\n') == std::string::npos) {
+    pollfd ready{fd, POLLIN, 0};
+    if (std::chrono::steady_clock::now() > deadline || ::poll(&ready, 1, 1000) < 0) break;
+    char chunk[256];
+    const ssize_t got = (ready.revents & (POLLIN | POLLHUP)) ? ::read(fd, chunk, sizeof chunk) : 0;
+    if (got < 0 && errno == EINTR) continue;
+    if (got == 0 && (ready.revents & POLLHUP)) break;
+    if (got > 0) line.append(chunk, static_cast<std::size_t>(got));
+  }
+  const auto colon = line.rfind(':', line.find(" ("));
+  if (line.find("listening on") == std::string::npos || colon == std::string::npos) {
+    throw std::runtime_error("authcore-server did not start: " + line);
+  }
+  return static_cast<unsigned short>(std::stoi(line.substr(colon + 1)));
+}
+
+}  // namespace
+
+nlohmann::json HttpReply::json() const { return nlohmann::json::parse(body, nullptr, false); }
+
+std::string HttpReply::header(const std::string& name) const {
+  const auto found = headers.find(lower(name));
+  return found == headers.end() ? std::string() : found->second;
+}
+
+std::vector<Backend> backends() {
+  std::vector<Backend> all{{"sqlite", temporary_database()}};
+  if (const char* url = std::getenv("AUTHCORE_TEST_POSTGRES_URL"); url != nullptr && *url != '\0') {
+    all.push_back({"postgres", url});
+  } else if (const char* required = std::getenv("AUTHCORE_REQUIRE_POSTGRES"); required && std::string(required) == "1") {
+    FAIL("AUTHCORE_REQUIRE_POSTGRES=1 but AUTHCORE_TEST_POSTGRES_URL is not set");
+  } else {
+    WARN("PostgreSQL server tests skipped: AUTHCORE_TEST_POSTGRES_URL is not set");
+  }
+  return all;
+}
+
+std::string unique_name(const std::string& prefix) {
+  static std::atomic<unsigned> counter{0};
+  static const auto run = std::random_device{}() % 100000;
+  return prefix + "-" + std::to_string(::getpid()) + "-" + std::to_string(run) + "-" + std::to_string(++counter);
+}
+
+std::string temporary_database() {
+  char pattern[] = "/tmp/authcore-server-test.XXXXXX";
+  if (::mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
+  return std::string(pattern) + "/auth.db";
+}
+
+ServerProcess::ServerProcess(const std::string& db, std::vector<std::string> extra) {
+  int out[2];
+  if (::pipe(out) != 0) throw std::runtime_error("pipe failed");
+  std::vector<std::string> arguments{AUTHCORE_SERVER_BINARY, "--port", "0", "--db", db, "--quiet"};
+  arguments.insert(arguments.end(), extra.begin(), extra.end());
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    ::dup2(out[1], STDOUT_FILENO);
+    ::close(out[0]);
+    ::close(out[1]);
+    ::setenv("AUTHCORE_SECRET", kKeyBytes.c_str(), 1);
+    std::vector<char*> argv;
+    for (auto& argument : arguments) argv.push_back(argument.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  try {
+    port_ = read_port(out[0]);
+  } catch (...) {
+    ::close(out[0]);
+    terminate();
+    throw;
+  }
+  ::close(out[0]);
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+}
+
+int ServerProcess::terminate() {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  const auto deadline = std::chrono::steady_clock::now() + kTimeout;
+  while (::waitpid(pid_, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+HttpReply ServerProcess::request(const std::string& method, const std::string& target, const std::string& body,
+                                 const std::map<std::string, std::string>& headers) const {
+  asio::io_context io;
+  beast::tcp_stream stream(io);
+  stream.expires_after(kTimeout);
+  stream.connect(tcp::endpoint(asio::ip::address_v4::loopback(), port_));
+  http::request<http::string_body> request{http::string_to_verb(method), target, 11};
+  request.set(http::field::host, "127.0.0.1:" + std::to_string(port_));
+  for (const auto& [name, value] : headers) request.set(name, value);
+  request.body() = body;
+  request.prepare_payload();
+  http::write(stream, request);
+  return read_reply(stream);
+}
+
+HttpReply ServerProcess::post_json(const std::string& target, const nlohmann::json& body,
+                                   const std::map<std::string, std::string>& headers) const {
+  auto all = headers;
+  all.emplace("Content-Type", "application/json");
+  return request("POST", target, body.dump(), all);
+}
+
+HttpReply ServerProcess::post_form(const std::string& target, const std::string& body) const {
+  return request("POST", target, body, {{"Content-Type", "application/x-www-form-urlencoded"}});
+}
+
+HttpReply ServerProcess::get(const std::string& target, const std::string& bearer) const {
+  if (bearer.empty()) return request("GET", target);
+  return request("GET", target, {}, {{"Authorization", "Bearer " + bearer}});
+}
+
+HttpReply ServerProcess::raw(const std::string& bytes) const {
+  asio::io_context io;
+  beast::tcp_stream stream(io);
+  stream.expires_after(kTimeout);
+  stream.connect(tcp::endpoint(asio::ip::address_v4::loopback(), port_));
+  asio::write(stream.socket(), asio::buffer(bytes));
+  return read_reply(stream);
+}
+
+}  // namespace authcore::test

@@ -1,0 +1,74 @@
+// Drives a real authcore-server: starts it on 127.0.0.1 on a free port with
+// a temporary SQLite database (or the test PostgreSQL), talks HTTP/1.1 to
+// it with Boost.Beast, and stops it with SIGTERM.
+#ifndef AUTHCORE_TESTS_SERVER_SERVER_HARNESS_HPP
+#define AUTHCORE_TESTS_SERVER_SERVER_HARNESS_HPP
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace authcore::test {
+
+/// A response as the tests look at it.
+struct HttpReply {
+  int status = 0;
+  std::map<std::string, std::string> headers;  ///< names lower-cased
+  std::string body;
+  nlohmann::json json() const;  ///< the body as JSON (null when it is not JSON)
+  std::string header(const std::string& name) const;
+};
+
+/// The database a test server uses.
+struct Backend {
+  std::string name;  ///< "sqlite" or "postgres"
+  std::string db;    ///< the --db argument
+};
+
+/// The backends to run on: SQLite always; PostgreSQL when the test server is
+/// there (and required when AUTHCORE_REQUIRE_POSTGRES=1).
+std::vector<Backend> backends();
+
+class ServerProcess {
+ public:
+  /// Starts authcore-server with `db`, the test key and `extra` flags, and
+  /// waits until it listens.
+  explicit ServerProcess(const std::string& db, std::vector<std::string> extra = {});
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  unsigned short port() const noexcept { return port_; }
+  /// Sends SIGTERM and returns the exit status (-1 when killed by a signal).
+  int terminate();
+
+  /// One request on a new connection; `headers` are added as given.
+  HttpReply request(const std::string& method, const std::string& target, const std::string& body = {},
+                    const std::map<std::string, std::string>& headers = {}) const;
+  HttpReply post_json(const std::string& target, const nlohmann::json& body,
+                      const std::map<std::string, std::string>& headers = {}) const;
+  HttpReply post_form(const std::string& target, const std::string& body) const;
+  HttpReply get(const std::string& target, const std::string& bearer = {}) const;
+  /// Bytes sent as they are (for malformed requests); the reply as parsed.
+  HttpReply raw(const std::string& bytes) const;
+
+ private:
+  pid_t pid_ = -1;
+  unsigned short port_ = 0;
+};
+
+/// A username no other test (or run) uses: the PostgreSQL database is shared.
+std::string unique_name(const std::string& prefix);
+
+/// The path of a fresh SQLite database file in a temporary directory.
+std::string temporary_database();
+
+}  // namespace authcore::test
+
+#endif

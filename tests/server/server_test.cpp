@@ -1,0 +1,343 @@
+// authcore-server over real HTTP (DESIGN §7): every route, the FastAPI
+// client's flow, hostile requests, refresh replay, logout, concurrency and
+// shutdown; on SQLite and, when the test PostgreSQL runs, on PostgreSQL.
+#include <ctime>
+#include <future>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "authcore/postgres_user_store.hpp"
+#include "authcore/sqlite_user_store.hpp"
+#include "server/server_harness.hpp"
+#include "support/catch.hpp"
+#include "support/test_support.hpp"
+
+using namespace authcore::test;
+using nlohmann::json;
+
+namespace {
+
+const std::string kPassword = "correct horse battery";
+
+struct Account {
+  std::string username;
+  std::string access_token;
+  std::string refresh_token;
+};
+
+Account signed_up_and_logged_in(const ServerProcess& server, const std::string& prefix = "user") {
+  Account account{unique_name(prefix), {}, {}};
+  const auto created = server.post_json("/signup", {{"username", account.username}, {"password", kPassword}});
+  REQUIRE(created.status == 201);
+  const auto token = server.post_form("/token", "username=" + account.username + "&password=correct+horse+battery");
+  REQUIRE(token.status == 200);
+  account.access_token = token.json()["access_token"];
+  account.refresh_token = token.json()["refresh_token"];
+  return account;
+}
+
+void check_invalid_token(const HttpReply& reply) {
+  CHECK(reply.status == 401);
+  CHECK(reply.header("WWW-Authenticate") == R"(Bearer error="invalid_token")");
+  CHECK(reply.json()["detail"].is_string());
+}
+
+void delete_user(const Backend& backend, const std::string& username) {
+  if (backend.name == "sqlite") {
+    auto store = authcore::SqliteUserStore::open(backend.db);
+    REQUIRE(store);
+    REQUIRE((*store)->delete_user(username));
+  } else {
+    auto store = authcore::PostgresUserStore::open(backend.db);
+    REQUIRE(store);
+    REQUIRE((*store)->delete_user(username));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("every route works as the FastAPI tutorial's client expects", "[server]") {
+  const Backend backend = GENERATE(from_range(backends()));
+  INFO("backend " << backend.name);
+  ServerProcess server(backend.db);
+
+  const std::string username = unique_name("alice");
+  const auto created = server.post_json("/signup", {{"username", username}, {"password", kPassword},
+                                                    {"email", "alice@example.com"}});
+  REQUIRE(created.status == 201);
+  CHECK(created.json() == json{{"username", username}, {"email", "alice@example.com"}});
+  CHECK(created.header("Content-Type") == "application/json");
+
+  // OAuth2 password grant, as FastAPI's OAuth2PasswordRequestForm takes it.
+  const auto token = server.post_form("/token", "grant_type=password&username=" + username +
+                                                    "&password=correct+horse+battery&scope=");
+  REQUIRE(token.status == 200);
+  const json pair = token.json();
+  CHECK(pair["token_type"] == "bearer");
+  CHECK(pair["expires_in"] == 900);
+  CHECK(pair["access_token"].is_string());
+  CHECK(pair["refresh_token"].is_string());
+  CHECK(token.header("Cache-Control") == "no-store");
+
+  const auto login = server.post_json("/login", {{"username", username}, {"password", kPassword}});
+  REQUIRE(login.status == 200);
+  CHECK(login.json()["token_type"] == "bearer");
+
+  const std::string access = pair["access_token"];
+  const auto me = server.get("/users/me", access);
+  REQUIRE(me.status == 200);
+  CHECK(me.json() == json{{"username", username}, {"email", "alice@example.com"}});
+  CHECK(server.get("/me", access).json() == me.json());
+  const auto hello = server.get("/protected", access);
+  REQUIRE(hello.status == 200);
+  CHECK(hello.json() == json{{"message", "Hello, " + username + "!"}});
+
+  const auto refreshed = server.post_json("/refresh", {{"refresh_token", pair["refresh_token"]}});
+  REQUIRE(refreshed.status == 200);
+  const std::string new_access = refreshed.json()["access_token"];
+  CHECK(server.get("/users/me", new_access).status == 200);
+
+  const auto logout = server.request("POST", "/logout", {}, {{"Authorization", "Bearer " + new_access}});
+  CHECK(logout.status == 204);
+  CHECK(logout.body.empty());
+
+  const auto health = server.get("/healthz");
+  CHECK(health.status == 200);
+  CHECK(health.json() == json{{"status", "ok"}});
+
+  const auto no_email = unique_name("noemail");
+  const auto created_without = server.post_json("/signup", {{"username", no_email}, {"password", kPassword}});
+  REQUIRE(created_without.status == 201);
+  CHECK(created_without.json()["email"].is_null());
+  CHECK(server.terminate() == 0);
+}
+
+TEST_CASE("errors have the documented statuses and JSON details", "[server]") {
+  const Backend backend = GENERATE(from_range(backends()));
+  INFO("backend " << backend.name);
+  ServerProcess server(backend.db);
+  const Account account = signed_up_and_logged_in(server);
+
+  SECTION("credentials") {
+    const auto wrong = server.post_form("/token", "username=" + account.username + "&password=wrong");
+    CHECK(wrong.status == 401);
+    CHECK(wrong.json() == json{{"detail", "Incorrect username or password"}});
+    CHECK(wrong.header("WWW-Authenticate") == "Bearer");
+    CHECK(server.post_form("/token", "username=nobody-here&password=x").status == 401);
+    const auto taken = server.post_json("/signup", {{"username", account.username}, {"password", "other pw"}});
+    CHECK(taken.status == 409);
+    CHECK(taken.json()["detail"] == "Username already registered");
+  }
+  SECTION("bodies") {
+    const std::map<std::string, std::string> as_json{{"Content-Type", "application/json"}};
+    CHECK(server.request("POST", "/signup", "{not json", as_json).status == 400);
+    CHECK(server.request("POST", "/signup", R"({"username":"a","password":"b"} trailing)", as_json).status == 400);
+    CHECK(server.request("POST", "/signup", R"(["username","password"])", as_json).status == 422);
+    CHECK(server.post_json("/signup", {{"username", "bob"}}).status == 422);            // missing password
+    CHECK(server.post_json("/signup", {{"username", 42}, {"password", "x"}}).status == 422);  // wrong type
+    CHECK(server.post_json("/signup", {{"username", "bob_ok"}, {"password", "x"}, {"email", 5}}).status == 422);
+    CHECK(server.post_json("/signup", {{"username", "b"}, {"password", "x"}}).status == 422);   // too short
+    CHECK(server.post_json("/signup", {{"username", "bob_ok2"}, {"password", ""}}).status == 422);
+    CHECK(server.post_json("/signup", {{"username", "bob_ok3"}, {"password", "x"}, {"email", "no"}}).status == 422);
+    CHECK(server.request("POST", "/signup", R"({"username":"dup1","username":"dup2","password":"x"})", as_json)
+              .status == 422);
+    CHECK(server.request("POST", "/signup", R"({"username":"bob","password":"x"})",
+                         {{"Content-Type", "text/plain"}})
+              .status == 415);
+    CHECK(server.request("POST", "/signup", R"({"username":"bob","password":"x"})").status == 415);
+    CHECK(server.request("POST", "/token", "username=a&password=b", as_json).status == 415);
+    CHECK(server.post_form("/token", "username=a&password=%zz").status == 400);   // bad percent-encoding
+    CHECK(server.post_form("/token", "username=a&password=%4").status == 400);
+    CHECK(server.post_form("/token", "username=a&username=b&password=c").status == 422);  // duplicate field
+    CHECK(server.post_form("/token", "password=c").status == 422);                 // missing username
+    CHECK(server.post_form("/token", "username=a&password=c&grant_type=client_credentials").status == 422);
+    CHECK(server.post_json("/refresh", {{"token", "x"}}).status == 422);
+    CHECK(server.post_json("/refresh", {{"refresh_token", 7}}).status == 422);
+  }
+  SECTION("sizes") {
+    const auto oversize = server.post_json("/signup", {{"username", "big"}, {"password", std::string(70'000, 'x')}});
+    CHECK(oversize.status == 413);
+    CHECK(oversize.json()["detail"].is_string());
+    const auto big_header = server.request("GET", "/healthz", {}, {{"X-Padding", std::string(10 * 1024, 'h')}});
+    CHECK(big_header.status == 431);
+    CHECK(big_header.json()["detail"].is_string());
+    CHECK(server.raw("NOT HTTP AT ALL\r\n\r\n").status == 400);
+  }
+  SECTION("routes and methods") {
+    const auto missing = server.get("/nope");
+    CHECK(missing.status == 404);
+    CHECK(missing.json() == json{{"detail", "Not Found"}});
+    const auto wrong_method = server.request("DELETE", "/users/me");
+    CHECK(wrong_method.status == 405);
+    CHECK(wrong_method.header("Allow") == "GET");
+    CHECK(server.request("GET", "/token").header("Allow") == "POST");
+    CHECK(server.get("/healthz?verbose=1").status == 200);
+  }
+  SECTION("bearer schemes") {
+    CHECK(server.request("GET", "/users/me", {}, {{"Authorization", "bearer " + account.access_token}}).status ==
+          200);
+    CHECK(server.request("GET", "/users/me", {}, {{"Authorization", "BEARER  " + account.access_token}}).status ==
+          200);
+    const auto none = server.get("/users/me");
+    CHECK(none.status == 401);
+    CHECK(none.header("WWW-Authenticate") == "Bearer");
+    const std::string not_bearer[] = {"Basic " + account.access_token,
+                                      "Bearer",
+                                      "Bearer ",
+                                      "Token " + account.access_token,
+                                      account.access_token,
+                                      "Bearer " + account.access_token + " extra",
+                                      "Bearer \"" + account.access_token + "\""};
+    for (const auto& authorization : not_bearer) {
+      INFO(authorization);
+      const auto reply = server.request("GET", "/users/me", {}, {{"Authorization", authorization}});
+      CHECK(reply.status == 401);
+      CHECK(reply.header("WWW-Authenticate") == "Bearer");
+    }
+    check_invalid_token(server.get("/users/me", "not.a.token"));
+    check_invalid_token(server.get("/users/me", account.access_token + "x"));
+    check_invalid_token(server.get("/protected", account.refresh_token));  // a refresh token is not an access token
+    check_invalid_token(server.post_json("/refresh", {{"refresh_token", account.access_token}}));
+  }
+  CHECK(server.terminate() == 0);
+}
+
+TEST_CASE("refresh replay revokes the session; logout stops both tokens", "[server]") {
+  const Backend backend = GENERATE(from_range(backends()));
+  INFO("backend " << backend.name);
+  ServerProcess server(backend.db);
+
+  SECTION("replay") {
+    const Account account = signed_up_and_logged_in(server);
+    const auto first = server.post_json("/refresh", {{"refresh_token", account.refresh_token}});
+    REQUIRE(first.status == 200);
+    check_invalid_token(server.post_json("/refresh", {{"refresh_token", account.refresh_token}}));
+    check_invalid_token(server.post_json("/refresh", {{"refresh_token", first.json()["refresh_token"]}}));
+    check_invalid_token(server.get("/users/me", first.json()["access_token"]));
+    check_invalid_token(server.get("/users/me", account.access_token));
+  }
+  SECTION("logout") {
+    const Account account = signed_up_and_logged_in(server);
+    REQUIRE(server.request("POST", "/logout", {}, {{"Authorization", "Bearer " + account.access_token}}).status == 204);
+    check_invalid_token(server.get("/users/me", account.access_token));
+    check_invalid_token(server.post_json("/refresh", {{"refresh_token", account.refresh_token}}));
+    check_invalid_token(server.request("POST", "/logout", {}, {{"Authorization", "Bearer " + account.access_token}}));
+  }
+  SECTION("deleted user") {
+    const Account account = signed_up_and_logged_in(server);
+    delete_user(backend, account.username);
+    check_invalid_token(server.get("/users/me", account.access_token));
+    check_invalid_token(server.post_json("/refresh", {{"refresh_token", account.refresh_token}}));
+  }
+  CHECK(server.terminate() == 0);
+}
+
+TEST_CASE("an expired access token is refused", "[server]") {
+  ServerProcess server(temporary_database(), {"--access-ttl", "1"});
+  const Account account = signed_up_and_logged_in(server);
+  CHECK(server.get("/users/me", account.access_token).status == 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  check_invalid_token(server.get("/users/me", account.access_token));
+  const auto refreshed = server.post_json("/refresh", {{"refresh_token", account.refresh_token}});
+  REQUIRE(refreshed.status == 200);  // the refresh token lives on
+  CHECK(server.get("/users/me", refreshed.json()["access_token"]).status == 200);
+}
+
+TEST_CASE("50 concurrent signups of one username create it exactly once", "[server]") {
+  const Backend backend = GENERATE(from_range(backends()));
+  INFO("backend " << backend.name);
+  ServerProcess server(backend.db);
+  const std::string username = unique_name("racer");
+  std::vector<std::future<int>> statuses;
+  for (int i = 0; i < 50; ++i) {
+    statuses.push_back(std::async(std::launch::async, [&server, &username, i] {
+      return server.post_json("/signup", {{"username", username}, {"password", "pw-" + std::to_string(i)}}).status;
+    }));
+  }
+  int created = 0, conflicts = 0, busy = 0;
+  for (auto& status : statuses) {
+    const int code = status.get();
+    created += code == 201;
+    conflicts += code == 409;
+    busy += code == 503;  // the HashGate's queue may be full: refused, nothing created
+  }
+  CHECK(created == 1);
+  CHECK(created + conflicts + busy == 50);
+  CHECK(server.terminate() == 0);
+}
+
+TEST_CASE("SIGTERM lets the request in flight finish and exits 0", "[server]") {
+  ServerProcess server(temporary_database());
+  const std::string username = unique_name("late");
+  REQUIRE(server.post_json("/signup", {{"username", username}, {"password", kPassword}}).status == 201);
+  // A login takes an Argon2id hash (tens of milliseconds): signal during it.
+  auto login = std::async(std::launch::async, [&] {
+    return server.post_json("/login", {{"username", username}, {"password", kPassword}});
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const int exit_code = server.terminate();
+  CHECK(login.get().status == 200);
+  CHECK(exit_code == 0);
+}
+
+TEST_CASE("two instances on one PostgreSQL share sessions", "[server][postgres]") {
+  const auto all = backends();
+  if (all.size() < 2) return;  // backends() warned or failed already
+  const std::string url = all[1].db;
+  ServerProcess a(url), b(url);
+  const Account account = signed_up_and_logged_in(a);
+
+  SECTION("rotate on A, replay on B: refused, and the session is dead on both") {
+    const auto rotated = a.post_json("/refresh", {{"refresh_token", account.refresh_token}});
+    REQUIRE(rotated.status == 200);
+    check_invalid_token(b.post_json("/refresh", {{"refresh_token", account.refresh_token}}));
+    check_invalid_token(a.post_json("/refresh", {{"refresh_token", rotated.json()["refresh_token"]}}));
+    check_invalid_token(b.post_json("/refresh", {{"refresh_token", rotated.json()["refresh_token"]}}));
+  }
+  SECTION("logout on A: B refuses the access token within the staleness (1 s)") {
+    REQUIRE(b.get("/users/me", account.access_token).status == 200);
+    REQUIRE(a.request("POST", "/logout", {}, {{"Authorization", "Bearer " + account.access_token}}).status == 204);
+    check_invalid_token(a.get("/users/me", account.access_token));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+    int status = 200;
+    while (status == 200 && std::chrono::steady_clock::now() < deadline) {
+      status = b.get("/users/me", account.access_token).status;
+      if (status == 200) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    CHECK(status == 401);
+  }
+}
+
+TEST_CASE("a FastAPI tutorial user and token carry over", "[server][migration]") {
+  const std::string db = temporary_database();
+  // The tutorial's sample user: passlib bcrypt of "secret".
+  const std::string tutorial_hash = "$2b$12$EixZaYVK1fsbw1ZfbX3OXePaWxn96p36WQoeG6Lruj3vjPGga31lW";
+  {
+    auto store = authcore::SqliteUserStore::open(db);
+    REQUIRE(store);
+    REQUIRE((*store)->create_user({"johndoe", tutorial_hash, std::string("johndoe@example.com"), 0}));
+  }
+  // What the tutorial's create_access_token() makes with PyJWT and the same key.
+  const std::string legacy_token =
+      forge(R"({"alg":"HS256","typ":"JWT"})",
+            R"({"sub":"johndoe","exp":)" + std::to_string(std::time(nullptr) + 600) + "}");
+
+  {
+    ServerProcess server(db);
+    const auto token = server.post_form("/token", "username=johndoe&password=secret");
+    REQUIRE(token.status == 200);
+    CHECK(server.get("/users/me", token.json()["access_token"]).json()["username"] == "johndoe");
+    check_invalid_token(server.get("/users/me", legacy_token));  // no session id: refused by default
+    CHECK(server.terminate() == 0);
+  }
+  auto store = authcore::SqliteUserStore::open(db);
+  REQUIRE(store);
+  CHECK((*store)->find_user("johndoe")->password_hash.rfind("$argon2id$", 0) == 0);  // upgraded on login
+
+  ServerProcess migrating(db, {"--accept-legacy-tokens"});
+  const auto me = migrating.get("/users/me", legacy_token);
+  REQUIRE(me.status == 200);
+  CHECK(me.json()["email"] == "johndoe@example.com");
+  CHECK(migrating.post_form("/token", "username=johndoe&password=secret").status == 200);  // still "secret"
+}
