@@ -5,8 +5,8 @@
 set -euo pipefail
 
 packages=(
-  # toolchain
-  cmake ninja-build g++ pkg-config
+  # toolchain (make: the pkg-config consumer of tests/package)
+  cmake ninja-build g++ pkg-config make
   # library dependencies (DESIGN §1)
   libssl-dev libsodium-dev nlohmann-json3-dev libcrypt-dev
   libsqlite3-dev libpq-dev

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs what is missing, configures, builds and runs every test; exits
-# non-zero on any failure. With CI=true it also runs the suite under the asan
-# (ASan+UBSan) and tsan presets, a one-minute soak of authcore-server under
-# hostile load (tests/soak/soak.py), and every fuzz target for a bounded
-# time (tests/fuzz/run.sh). A throwaway PostgreSQL cluster is started for
-# the store and server tests and removed on exit, also on failure.
+# non-zero on any failure. With CI=true it also runs the package tests once
+# (ctest --preset package: install shared and static, consume; the other
+# test presets leave them out), builds the API reference (the docs target
+# fails on undocumented API), runs the suite under the asan (ASan+UBSan) and
+# tsan presets, a one-minute soak of authcore-server under hostile load
+# (tests/soak/soak.py), and every fuzz target for a bounded time
+# (tests/fuzz/run.sh). A throwaway PostgreSQL cluster is started for the
+# store and server tests and removed on exit, also on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,6 +50,10 @@ run_preset() {
 
 run_preset dev
 if [ "${CI:-}" = true ]; then
+  echo "== package =="
+  ctest --preset package
+  echo "== docs =="
+  cmake --build --preset dev --target docs
   run_preset asan
   run_preset tsan
   /usr/bin/python3 tests/soak/soak.py build/dev/examples/server/authcore-server 60

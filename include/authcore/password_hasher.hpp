@@ -20,7 +20,7 @@ namespace authcore {
 ///
 /// The presets are libsodium's (crypto_pwhash_OPSLIMIT_* / MEMLIMIT_*);
 /// docs/passwords.md lists what each costs on a typical server.
-struct PasswordPolicy {
+struct AUTHCORE_API PasswordPolicy {
   /// Caps on a stored hash, checked before any hashing: a stored hash is
   /// untrusted input, and without them "t=4294967295" would hang a worker.
   /// Over a cap, verify() returns PasswordCheck::malformed at once.
