@@ -245,24 +245,29 @@ void Service::start_login(std::string username, std::string password, const std:
                     });
 }
 
-Response Service::me(const Request& request) const {
+std::variant<authcore::Claims, Response> Service::authenticated(const Request& request) const {
   const ReplyTo to = reply_to(request);
   const auto token = bearer_token(request[http::field::authorization]);
   if (!token) return not_authenticated(to);
-  const auto claims = auth_.authenticate(*token);
+  auto claims = auth_.authenticate(*token);
   if (!claims) return failure_reply(to, claims.error());
-  const auto user = store_.find_user(*claims->subject());
+  return std::move(*claims);
+}
+
+Response Service::me(const Request& request) const {
+  auto claims = authenticated(request);
+  if (auto* refused = std::get_if<Response>(&claims)) return std::move(*refused);
+  const ReplyTo to = reply_to(request);
+  const auto user = store_.find_user(*std::get<authcore::Claims>(claims).subject());
   if (!user) return failure_reply(to, user.error());  // a deleted user is not_found: 401
   return json_reply(to, http::status::ok, user_json(*user));
 }
 
 Response Service::protected_hello(const Request& request) const {
-  const ReplyTo to = reply_to(request);
-  const auto token = bearer_token(request[http::field::authorization]);
-  if (!token) return not_authenticated(to);
-  const auto claims = auth_.authenticate(*token);
-  if (!claims) return failure_reply(to, claims.error());
-  return json_reply(to, http::status::ok, json{{"message", "Hello, " + std::string(*claims->subject()) + "!"}});
+  auto claims = authenticated(request);
+  if (auto* refused = std::get_if<Response>(&claims)) return std::move(*refused);
+  const std::string username(*std::get<authcore::Claims>(claims).subject());
+  return json_reply(reply_to(request), http::status::ok, json{{"message", "Hello, " + username + "!"}});
 }
 
 void Service::refresh(const Request& request, const std::string& client, Respond respond) const {

@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -52,6 +53,8 @@ class Service {
   void login(const Request& request, const std::string& client, Respond respond) const;
   void start_login(std::string username, std::string password, const std::string& client, unsigned version,
                    bool keep_alive, Respond respond) const;
+  /// The claims of the request's bearer token, or the 401 that refuses it.
+  std::variant<authcore::Claims, Response> authenticated(const Request& request) const;
   Response me(const Request& request) const;
   Response protected_hello(const Request& request) const;
   void refresh(const Request& request, const std::string& client, Respond respond) const;
