@@ -99,15 +99,21 @@ class Connection : public std::enable_shared_from_this<Connection> {
     reading_ = false;
     stream_.expires_never();
     request_ = parser_->release();
-    // Hold the io_context open until the response comes back, which may be
-    // from a HashGate or blocking-pool thread.
-    auto work = asio::make_work_guard(stream_.get_executor());
+    // The response may come back on a HashGate or blocking-pool thread. That
+    // thread touches only the io_context, which a work guard keeps running
+    // until the response is posted: the connection (and its strand) travel
+    // inside the posted handler, moved rather than copied, so nothing of
+    // theirs is released, or destroyed, off the network threads, where the
+    // io_context might already be gone.
+    asio::io_context& io = server_.io();
     server_.service().handle(request_, client_,
-                             [self = shared_from_this(), work = std::move(work)](Response response) mutable {
-                               asio::post(self->stream_.get_executor(),
-                                          [self, response = std::move(response)]() mutable {
-                                            self->write(std::move(response));
-                                          });
+                             [&io, self = shared_from_this(), work = asio::make_work_guard(io)](Response response) mutable {
+                               asio::post(io, [self = std::move(self), response = std::move(response)]() mutable {
+                                 const auto strand = self->stream_.get_executor();
+                                 asio::dispatch(strand, [self = std::move(self), response = std::move(response)]() mutable {
+                                   self->write(std::move(response));
+                                 });
+                               });
                                work.reset();
                              });
   }

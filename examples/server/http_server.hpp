@@ -51,6 +51,7 @@ class HttpServer {
 
   // For connections.
   const Service& service() const noexcept { return service_; }
+  boost::asio::io_context& io() const noexcept { return io_; }
   const HttpServerConfig& config() const noexcept { return config_; }
   bool stopping() const noexcept { return stopping_.load(); }
   void forget_closed_connections();
