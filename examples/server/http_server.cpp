@@ -36,7 +36,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Connection(tcp::socket socket, HttpServer& server)
       : stream_(std::move(socket)), server_(server), client_(peer_address()) {}
 
-  ~Connection() { server_.forget_closed_connections(); }
+  // weak_from_this() still names this connection's control block here, which
+  // is all the server's owner-ordered set needs to find it.
+  ~Connection() { server_.forget(weak_from_this()); }
 
   void start() {
     stream_.socket().set_option(tcp::no_delay(true));
@@ -285,8 +287,8 @@ void HttpServer::shutdown(std::function<void()> on_drained) {
     retry_timer_.cancel();
     trim_timer_.cancel();
   });
-  // Closing idle connections may drop the last one; forget_closed_connections()
-  // then reports the drain. With none open it is reported from here.
+  // Closing idle connections may drop the last one; forget() then reports
+  // the drain. With none open it is reported from here.
   std::vector<std::shared_ptr<Connection>> open;
   {
     const std::lock_guard lock(connections_mutex_);
@@ -296,16 +298,21 @@ void HttpServer::shutdown(std::function<void()> on_drained) {
   }
   for (const auto& connection : open) connection->stop_if_idle();
   open.clear();
-  forget_closed_connections();
+  report_if_drained();
 }
 
-void HttpServer::forget_closed_connections() {
+void HttpServer::forget(const std::weak_ptr<Connection>& connection) {
+  {
+    const std::lock_guard lock(connections_mutex_);
+    connections_.erase(connection);
+  }
+  report_if_drained();
+}
+
+void HttpServer::report_if_drained() {
   std::function<void()> drained;
   {
     const std::lock_guard lock(connections_mutex_);
-    for (auto it = connections_.begin(); it != connections_.end();) {
-      it = it->expired() ? connections_.erase(it) : std::next(it);
-    }
     if (stopping() && connections_.empty()) drained = std::exchange(on_drained_, nullptr);
   }
   if (drained) asio::post(io_, std::move(drained));

@@ -54,12 +54,14 @@ class HttpServer {
   boost::asio::io_context& io() const noexcept { return io_; }
   const HttpServerConfig& config() const noexcept { return config_; }
   bool stopping() const noexcept { return stopping_.load(); }
-  void forget_closed_connections();
+  /// Called by a connection as it is destroyed.
+  void forget(const std::weak_ptr<Connection>& connection);
 
  private:
   void accept();
   void accept_after_failure();
   void schedule_memory_trim();
+  void report_if_drained();
 
   boost::asio::io_context& io_;
   const Service& service_;
