@@ -4,6 +4,8 @@
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/verb.hpp>
 
+#include <algorithm>
+#include <iterator>
 #include <string>
 #include <utility>
 
@@ -138,36 +140,45 @@ Service::Service(authcore::Authenticator& auth, authcore::UserStore& store, Bloc
     : auth_(auth), store_(store), blocking_(std::move(blocking)) {}
 
 void Service::handle(const Request& request, const std::string& client, std::function<void(Response)> respond) const {
+  // DESIGN §7's route table: the path names the route, the route its method
+  // and handler.
+  using Handler = void (*)(const Service&, const Request&, const std::string&, Respond);
   struct Route {
     std::string_view path;
     http::verb method;
+    Handler handler;
   };
   static constexpr Route kRoutes[] = {
-      {"/signup", http::verb::post},   {"/token", http::verb::post},   {"/login", http::verb::post},
-      {"/users/me", http::verb::get},  {"/me", http::verb::get},       {"/protected", http::verb::get},
-      {"/refresh", http::verb::post},  {"/logout", http::verb::post},  {"/healthz", http::verb::get},
+      {"/signup", http::verb::post,
+       [](const Service& s, const Request& r, const std::string&, Respond done) { s.signup(r, std::move(done)); }},
+      {"/token", http::verb::post,
+       [](const Service& s, const Request& r, const std::string& c, Respond done) { s.token(r, c, std::move(done)); }},
+      {"/login", http::verb::post,
+       [](const Service& s, const Request& r, const std::string& c, Respond done) { s.login(r, c, std::move(done)); }},
+      {"/users/me", http::verb::get,
+       [](const Service& s, const Request& r, const std::string&, Respond done) { done(s.me(r)); }},
+      {"/me", http::verb::get, [](const Service& s, const Request& r, const std::string&, Respond done) { done(s.me(r)); }},
+      {"/protected", http::verb::get,
+       [](const Service& s, const Request& r, const std::string&, Respond done) { done(s.protected_hello(r)); }},
+      {"/refresh", http::verb::post,
+       [](const Service& s, const Request& r, const std::string& c, Respond done) { s.refresh(r, c, std::move(done)); }},
+      {"/logout", http::verb::post,
+       [](const Service& s, const Request& r, const std::string& c, Respond done) { s.logout(r, c, std::move(done)); }},
+      {"/healthz", http::verb::get,
+       [](const Service& s, const Request& r, const std::string&, Respond done) { done(s.healthz(r)); }},
   };
   const std::string_view path = path_of(request);
-  const Route* route = nullptr;
-  for (const auto& candidate : kRoutes) {
-    if (candidate.path == path) route = &candidate;
-  }
+  const auto route = std::find_if(std::begin(kRoutes), std::end(kRoutes),
+                                  [path](const Route& candidate) { return candidate.path == path; });
   const ReplyTo to = reply_to(request);
-  if (route == nullptr) return respond(error_reply(to, http::status::not_found, "Not Found"));
+  if (route == std::end(kRoutes)) return respond(error_reply(to, http::status::not_found, "Not Found"));
   if (request.method() != route->method) {
     auto response = error_reply(to, http::status::method_not_allowed, "Method Not Allowed");
     response.set(http::field::allow, http::to_string(route->method));
     return respond(std::move(response));
   }
   try {
-    if (path == "/signup") return signup(request, std::move(respond));
-    if (path == "/token") return token(request, client, std::move(respond));
-    if (path == "/login") return login(request, client, std::move(respond));
-    if (path == "/users/me" || path == "/me") return respond(me(request));
-    if (path == "/protected") return respond(protected_hello(request));
-    if (path == "/refresh") return refresh(request, client, std::move(respond));
-    if (path == "/logout") return logout(request, client, std::move(respond));
-    return respond(healthz(request));
+    route->handler(*this, request, client, std::move(respond));
   } catch (const std::exception&) {
     // Out of memory, or a thread pool refusing work: the request could not
     // be served, which is a 503, never a 500.
