@@ -478,17 +478,6 @@ std::optional<std::int64_t> small_integer(std::string_view raw) noexcept {
 
 }  // namespace
 
-std::optional<std::int64_t> json_to_int64(std::string_view raw) noexcept {
-  if (const auto value = small_integer(raw)) return value;
-  const Decimal decimal = split_decimal(raw);
-  // |INT64_MIN| = 2^63 is representable only as a negative value.
-  const std::uint64_t limit = decimal.negative ? std::uint64_t{1} << 63 : (std::uint64_t{1} << 63) - 1;
-  const Magnitude magnitude = magnitude_of(decimal, limit);
-  if (magnitude.overflow || magnitude.fraction) return std::nullopt;
-  if (!decimal.negative) return static_cast<std::int64_t>(magnitude.integer);
-  return static_cast<std::int64_t>(0 - magnitude.integer);
-}
-
 std::int64_t json_to_seconds(std::string_view raw, Rounding rounding) noexcept {
   if (const auto value = small_integer(raw)) return std::clamp(*value, -kNumericDateLimit, kNumericDateLimit);
   const Decimal decimal = split_decimal(raw);

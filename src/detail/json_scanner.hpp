@@ -9,7 +9,7 @@
 //
 // It validates in one pass and builds no DOM: the caller's visitor sees the
 // members (or elements) of the top-level value with their exact bytes, and
-// decodes only what it needs with json_decode_string() / json_to_int64().
+// decodes only what it needs with json_decode_string() / json_to_seconds().
 #ifndef AUTHCORE_DETAIL_JSON_SCANNER_HPP
 #define AUTHCORE_DETAIL_JSON_SCANNER_HPP
 
@@ -126,10 +126,6 @@ class AUTHCORE_API JsonScanner {
 /// Appends the unescaped content of `raw`, a string value that a
 /// JsonScanner has validated (quotes included).
 AUTHCORE_API void json_decode_string(std::string_view raw, std::string& out);
-
-/// The integer `raw` (a validated number) denotes exactly, when it is one and
-/// fits in int64: "42", "-7", "1e3", "2.50e1" yes; "1.5", "1e400" no.
-AUTHCORE_API std::optional<std::int64_t> json_to_int64(std::string_view raw) noexcept;
 
 /// How json_to_seconds() treats a fractional value.
 enum class Rounding : std::uint8_t { down, up };

@@ -138,14 +138,24 @@ struct Collect final : JsonVisitor {
   }
 };
 
-bool same_number(std::string_view raw, const nlohmann::json& expected) {
-  if (expected.is_number_integer() && !expected.is_number_unsigned()) {
-    return json_to_int64(raw) == expected.get<std::int64_t>();  // exact
+// The integer `number` holds when it lies within the NumericDate range,
+// where json_to_seconds() must read it back exactly.
+std::optional<std::int64_t> exact_integer(const nlohmann::json& number) {
+  if (number.is_number_unsigned()) {
+    const auto value = number.get<std::uint64_t>();
+    if (value <= static_cast<std::uint64_t>(kNumericDateLimit)) return static_cast<std::int64_t>(value);
+    return std::nullopt;
   }
-  if (expected.is_number_unsigned()) {
-    const auto value = json_to_int64(raw);
-    if (value) return *value >= 0 && static_cast<std::uint64_t>(*value) == expected.get<std::uint64_t>();
-    return std::strtoull(std::string(raw).c_str(), nullptr, 10) == expected.get<std::uint64_t>();
+  if (number.is_number_integer()) {
+    const auto value = number.get<std::int64_t>();
+    if (value >= -kNumericDateLimit && value <= kNumericDateLimit) return value;
+  }
+  return std::nullopt;
+}
+
+bool same_number(std::string_view raw, const nlohmann::json& expected) {
+  if (const auto integer = exact_integer(expected)) {
+    return json_to_seconds(raw, Rounding::down) == *integer && json_to_seconds(raw, Rounding::up) == *integer;
   }
   return std::strtod(std::string(raw).c_str(), nullptr) == expected.get<double>();
 }

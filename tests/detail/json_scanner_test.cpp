@@ -155,23 +155,6 @@ TEST_CASE("json_decode_string unescapes everything RFC 8259 allows", "[json]") {
   CHECK(out == "a\"b\\c/d\be\ff\ng\rh\tiA\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\0"s);
 }
 
-TEST_CASE("json_to_int64 is exact", "[json]") {
-  CHECK(json_to_int64("0") == 0);
-  CHECK(json_to_int64("-0") == 0);
-  CHECK(json_to_int64("42") == 42);
-  CHECK(json_to_int64("1e3") == 1000);
-  CHECK(json_to_int64("2.50e1") == 25);
-  CHECK(json_to_int64("100e-2") == 1);
-  CHECK(json_to_int64("9223372036854775807") == INT64_MAX);
-  CHECK(json_to_int64("-9223372036854775808") == INT64_MIN);
-  CHECK_FALSE(json_to_int64("9223372036854775808"));
-  CHECK_FALSE(json_to_int64("-9223372036854775809"));
-  CHECK_FALSE(json_to_int64("1.5"));
-  CHECK_FALSE(json_to_int64("1e400"));
-  CHECK_FALSE(json_to_int64("1e-400"));
-  CHECK(json_to_int64("0e999999999999999999999") == 0);
-}
-
 TEST_CASE("json_to_seconds rounds and saturates without overflow", "[json]") {
   constexpr std::int64_t limit = kNumericDateLimit;
   CHECK(json_to_seconds("1700000000", Rounding::down) == 1'700'000'000);

@@ -25,7 +25,6 @@ class ReadEverything final : public authcore::detail::JsonVisitor {
   static bool read(const authcore::detail::JsonValue& value) {
     using authcore::detail::JsonKind;
     if (value.kind == JsonKind::number) {
-      (void)authcore::detail::json_to_int64(value.raw);
       const auto down = authcore::detail::json_to_seconds(value.raw, authcore::detail::Rounding::down);
       const auto up = authcore::detail::json_to_seconds(value.raw, authcore::detail::Rounding::up);
       if (down > up || up - down > 1) std::abort();

@@ -11,9 +11,9 @@
 #include <string_view>
 
 #include "authcore/password_hasher.hpp"
-#include "detail/argon2.hpp"
-#include "detail/bcrypt.hpp"
-#include "detail/pbkdf2_sha256.hpp"
+#include "password/argon2.hpp"
+#include "password/bcrypt.hpp"
+#include "password/pbkdf2_sha256.hpp"
 
 namespace {
 
