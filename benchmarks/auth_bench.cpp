@@ -8,12 +8,12 @@
 // tests/support/postgres.sh.
 #include <benchmark/benchmark.h>
 
+#include <unistd.h>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
 #include <memory>
 #include <string>
-#include <unistd.h>
 
 #include "authcore/authcore.hpp"
 #include "authcore/postgres_user_store.hpp"
@@ -74,9 +74,7 @@ void BM_bare_verify(benchmark::State& state, const Setup& setup) {
   }
 }
 
-std::string temp_database() {
-  return "/tmp/authcore-auth-bench-" + std::to_string(::getpid()) + ".db";
-}
+std::string temp_database() { return "/tmp/authcore-auth-bench-" + std::to_string(::getpid()) + ".db"; }
 
 std::unique_ptr<UserStore> sqlite_store(const std::string& path) {
   auto opened = SqliteUserStore::open(path);
@@ -96,13 +94,23 @@ const char* postgres_url() {
 // a known user with a wrong password against the user's hash. The hash runs
 // on a HashGate thread, so the whole process's CPU time is measured.
 void register_login_timing(const Setup& setup) {
-  benchmark::RegisterBenchmark("BM_login_unknown_user", [&setup](benchmark::State& state) {
-    for (auto _ : state) benchmark::DoNotOptimize(setup.auth->login("nobody-at-all", "wrong password"));
-  })->Unit(benchmark::kMillisecond)->Iterations(40)->MeasureProcessCPUTime();
-  benchmark::RegisterBenchmark("BM_login_wrong_password", [&setup](benchmark::State& state) {
-    const std::string username = "bench-" + std::to_string(::getpid());
-    for (auto _ : state) benchmark::DoNotOptimize(setup.auth->login(username, "wrong password"));
-  })->Unit(benchmark::kMillisecond)->Iterations(40)->MeasureProcessCPUTime();
+  benchmark::RegisterBenchmark("BM_login_unknown_user",
+                               [&setup](benchmark::State& state) {
+                                 for (auto _ : state)
+                                   benchmark::DoNotOptimize(setup.auth->login("nobody-at-all", "wrong password"));
+                               })
+      ->Unit(benchmark::kMillisecond)
+      ->Iterations(40)
+      ->MeasureProcessCPUTime();
+  benchmark::RegisterBenchmark("BM_login_wrong_password",
+                               [&setup](benchmark::State& state) {
+                                 const std::string username = "bench-" + std::to_string(::getpid());
+                                 for (auto _ : state)
+                                   benchmark::DoNotOptimize(setup.auth->login(username, "wrong password"));
+                               })
+      ->Unit(benchmark::kMillisecond)
+      ->Iterations(40)
+      ->MeasureProcessCPUTime();
 }
 
 }  // namespace

@@ -87,18 +87,20 @@ void register_preset(const Preset& preset) {
     char out[crypto_pwhash_STRBYTES];
     return crypto_pwhash_str(out, kPassword.data(), kPassword.size(), policy.time_cost, policy.memory_bytes) == 0;
   };
-  const auto authcore_verify = [hasher, stored] {
-    return hasher->verify(kPassword, *stored) == PasswordCheck::match;
-  };
+  const auto authcore_verify = [hasher, stored] { return hasher->verify(kPassword, *stored) == PasswordCheck::match; };
   const auto raw_verify = [stored] {
     return crypto_pwhash_str_verify(stored->c_str(), kPassword.data(), kPassword.size()) == 0;
   };
-  benchmark::RegisterBenchmark((base + "/hash").c_str(), [=](benchmark::State& state) {
-    paired(state, authcore_hash, raw_hash);
-  })->Iterations(preset.pairs)->Unit(benchmark::kMillisecond)->UseRealTime();
-  benchmark::RegisterBenchmark((base + "/verify").c_str(), [=](benchmark::State& state) {
-    paired(state, authcore_verify, raw_verify);
-  })->Iterations(preset.pairs)->Unit(benchmark::kMillisecond)->UseRealTime();
+  benchmark::RegisterBenchmark((base + "/hash").c_str(),
+                               [=](benchmark::State& state) { paired(state, authcore_hash, raw_hash); })
+      ->Iterations(preset.pairs)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
+  benchmark::RegisterBenchmark((base + "/verify").c_str(),
+                               [=](benchmark::State& state) { paired(state, authcore_verify, raw_verify); })
+      ->Iterations(preset.pairs)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
 }
 
 void verify_stored(benchmark::State& state, const PasswordHasher& hasher, std::string_view stored,
@@ -119,11 +121,14 @@ void register_legacy_and_gate() {
   add_verify("passlib_bcrypt12/verify", kPasslibBcrypt12, PasswordCheck::match, benchmark::kMillisecond);
   add_verify("passlib_pbkdf2_sha256_29000/verify", kPasslibPbkdf2, PasswordCheck::match, benchmark::kMillisecond);
   add_verify("argon2id_t4294967295/verify_refused", kCappedHash, PasswordCheck::malformed, benchmark::kMicrosecond);
-  benchmark::RegisterBenchmark("hash_gate/run_empty_job", [](benchmark::State& state) {
-    for (auto _ : state) {
-      if (!gate.run([] {})) state.SkipWithError("HashGate refused");
-    }
-  })->Unit(benchmark::kMicrosecond)->UseRealTime();
+  benchmark::RegisterBenchmark("hash_gate/run_empty_job",
+                               [](benchmark::State& state) {
+                                 for (auto _ : state) {
+                                   if (!gate.run([] {})) state.SkipWithError("HashGate refused");
+                                 }
+                               })
+      ->Unit(benchmark::kMicrosecond)
+      ->UseRealTime();
 }
 
 // Prints as the console reporter does, and keeps the paired results for the
@@ -142,8 +147,9 @@ class RatioReporter : public benchmark::ConsoleReporter {
   }
 
   void print_ratios() const {
-    std::printf("\n| operation | authcore (ms) | raw libsodium (ms) | authcore / raw | difference per call (us) | pairs |\n"
-                "|---|---:|---:|---:|---:|---:|\n");
+    std::printf(
+        "\n| operation | authcore (ms) | raw libsodium (ms) | authcore / raw | difference per call (us) | pairs |\n"
+        "|---|---:|---:|---:|---:|---:|\n");
     for (const auto& row : rows_) {
       std::printf("| %s | %.3f | %.3f | %.3f | %.2f | %lld |\n", row.operation.c_str(), row.authcore_ms, row.raw_ms,
                   row.ratio, row.overhead_us, static_cast<long long>(row.pairs));

@@ -40,7 +40,6 @@ const authcore::HmacKey& key() {
   return key;
 }
 
-
 void BM_authcore_issue(benchmark::State& state) {
   const authcore::TokenIssuer issuer(key());
   const auto options = issue_options();
@@ -141,7 +140,8 @@ int main(int argc, char** argv) {
   using Bound = bench::RatioReporter::Bound;
   std::printf("\nRatios (CPU time per operation; DESIGN §8 targets):\n");
   reporter.print_ratio("authcore verify / floor", "BM_authcore_verify", "BM_floor_verify", 2.0, Bound::at_most);
-  reporter.print_ratio("libjwt verify / authcore verify", "BM_libjwt_verify", "BM_authcore_verify", 5.0, Bound::at_least);
+  reporter.print_ratio("libjwt verify / authcore verify", "BM_libjwt_verify", "BM_authcore_verify", 5.0,
+                       Bound::at_least);
   reporter.print_ratio("cpp-jwt verify / authcore verify", "BM_cppjwt_verify", "BM_authcore_verify", 5.0,
                        Bound::at_least);
   reporter.print_ratio("libjwt issue / authcore issue", "BM_libjwt_issue", "BM_authcore_issue", 5.0, Bound::at_least);

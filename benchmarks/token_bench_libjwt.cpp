@@ -37,8 +37,9 @@ void BM_libjwt_verify(benchmark::State& state) {
     jwt_t* jwt = nullptr;
     const int status = jwt_decode(&jwt, token.c_str(), reinterpret_cast<const unsigned char*>(kKey.data()),
                                   static_cast<int>(kKey.size()));
-    const bool valid = status == 0 && jwt_get_alg(jwt) == JWT_ALG_HS256 && jwt_get_grant_int(jwt, "exp") > now_seconds() &&
-                       kIssuer == jwt_get_grant(jwt, "iss") && kAudience == jwt_get_grant(jwt, "aud");
+    const bool valid = status == 0 && jwt_get_alg(jwt) == JWT_ALG_HS256 &&
+                       jwt_get_grant_int(jwt, "exp") > now_seconds() && kIssuer == jwt_get_grant(jwt, "iss") &&
+                       kAudience == jwt_get_grant(jwt, "aud");
     if (!valid) state.SkipWithError("libjwt rejected the token");
     const char* subject = jwt_get_grant(jwt, "sub");
     const char* role = jwt_get_grant(jwt, "role");

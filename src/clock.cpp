@@ -35,9 +35,7 @@ Clock::time_point FixedClock::now() const noexcept {
   return time_point(std::chrono::system_clock::duration(ticks_.load(std::memory_order_acquire)));
 }
 
-void FixedClock::set(time_point at) noexcept {
-  ticks_.store(at.time_since_epoch().count(), std::memory_order_release);
-}
+void FixedClock::set(time_point at) noexcept { ticks_.store(at.time_since_epoch().count(), std::memory_order_release); }
 
 void FixedClock::advance(std::chrono::system_clock::duration by) noexcept {
   ticks_.fetch_add(by.count(), std::memory_order_acq_rel);

@@ -37,8 +37,7 @@ std::string_view to_string(ErrorCode code) noexcept {
 
 bool is_token_error(ErrorCode code) noexcept {
   const int value = static_cast<int>(code);
-  return value >= static_cast<int>(ErrorCode::malformed) &&
-         value <= static_cast<int>(ErrorCode::token_too_large);
+  return value >= static_cast<int>(ErrorCode::malformed) && value <= static_cast<int>(ErrorCode::token_too_large);
 }
 
 namespace {
@@ -46,9 +45,7 @@ namespace {
 class AuthcoreCategory final : public std::error_category {
  public:
   const char* name() const noexcept override { return "authcore"; }
-  std::string message(int value) const override {
-    return std::string(to_string(static_cast<ErrorCode>(value)));
-  }
+  std::string message(int value) const override { return std::string(to_string(static_cast<ErrorCode>(value))); }
 };
 
 }  // namespace
@@ -58,8 +55,6 @@ const std::error_category& error_category() noexcept {
   return category;
 }
 
-std::error_code make_error_code(ErrorCode code) noexcept {
-  return {static_cast<int>(code), error_category()};
-}
+std::error_code make_error_code(ErrorCode code) noexcept { return {static_cast<int>(code), error_category()}; }
 
 }  // namespace authcore

@@ -39,9 +39,7 @@ SecretBytes::~SecretBytes() { wipe(); }
 
 SecretBytes SecretBytes::clone() const { return SecretBytes(view()); }
 
-std::string_view SecretBytes::view() const noexcept {
-  return {reinterpret_cast<const char*>(bytes_.get()), size_};
-}
+std::string_view SecretBytes::view() const noexcept { return {reinterpret_cast<const char*>(bytes_.get()), size_}; }
 
 bool SecretBytes::equals(const SecretBytes& other) const noexcept {
   if (size_ != other.size_) return false;

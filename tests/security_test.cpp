@@ -33,8 +33,8 @@ std::vector<VerifyRow> algorithm_rows() {
                     ErrorCode::algorithm_not_allowed});
     rows.push_back({"alg " + none + ", signed", with_header(header), ErrorCode::algorithm_not_allowed});
   }
-  for (const char* alg : {"HS384", "HS512", "RS256", "ES256", "PS256", "EdDSA", "hs256", "Hs256", "HS256 ",
-                          " HS256", "HS2560", "HS25", "", "HS256\\u0000"}) {
+  for (const char* alg : {"HS384", "HS512", "RS256", "ES256", "PS256", "EdDSA", "hs256", "Hs256", "HS256 ", " HS256",
+                          "HS2560", "HS25", "", "HS256\\u0000"}) {
     rows.push_back({std::string("alg ") + alg, with_header(std::string(R"({"alg":")") + alg + "\"}"),
                     ErrorCode::algorithm_not_allowed});
   }
@@ -88,10 +88,10 @@ std::vector<VerifyRow> signature_rows() {
     rows.push_back({"MAC bit " + std::to_string(bit) + " flipped", signing_input + "." + b64(flipped),
                     ErrorCode::invalid_signature});
   }
-  rows.push_back({"MAC truncated to 31 bytes", signing_input + "." + b64(mac.substr(0, 31)),
-                  ErrorCode::invalid_signature});
-  rows.push_back({"MAC truncated to 16 bytes", signing_input + "." + b64(mac.substr(0, 16)),
-                  ErrorCode::invalid_signature});
+  rows.push_back(
+      {"MAC truncated to 31 bytes", signing_input + "." + b64(mac.substr(0, 31)), ErrorCode::invalid_signature});
+  rows.push_back(
+      {"MAC truncated to 16 bytes", signing_input + "." + b64(mac.substr(0, 16)), ErrorCode::invalid_signature});
   rows.push_back({"MAC extended by a byte", signing_input + "." + b64(mac + "x"), ErrorCode::invalid_signature});
   rows.push_back({"MAC doubled", signing_input + "." + b64(mac + mac), ErrorCode::invalid_signature});
   rows.push_back({"MAC empty", signing_input + ".", ErrorCode::invalid_signature});
@@ -122,8 +122,8 @@ std::vector<VerifyRow> reserialisation_rows() {
   const std::string mac = token.substr(token.rfind('.') + 1);
   const std::string reordered_header = R"({"typ":"at+jwt","alg":"HS256"})";
   const std::string spaced_header = R"({"alg": "HS256", "typ": "at+jwt"})";
-  const std::string spaced_payload = R"({ "sub":"alice","iat":)" + std::to_string(kNow) + R"(,"exp":)" +
-                                     std::to_string(kNow + 900) + "}";
+  const std::string spaced_payload =
+      R"({ "sub":"alice","iat":)" + std::to_string(kNow) + R"(,"exp":)" + std::to_string(kNow + 900) + "}";
   return {
       {"header re-ordered, original MAC", b64(reordered_header) + "." + b64(payload) + "." + mac,
        ErrorCode::invalid_signature},
@@ -253,21 +253,16 @@ TEST_CASE("hostile JSON in the header", "[security]") { check_row(GENERATE(from_
 TEST_CASE("hostile JSON in the payload", "[security]") { check_row(GENERATE(from_range(payload_json_rows()))); }
 
 TEST_CASE("kid selects the key; unknown kids are refused", "[security]") {
-  const auto ring = KeyRing::create({test_key("old"), HmacKey::from_bytes(std::string(32, 'n'), "new").value()},
-                                    "new")
-                        .value();
+  const auto ring =
+      KeyRing::create({test_key("old"), HmacKey::from_bytes(std::string(32, 'n'), "new").value()}, "new").value();
   const std::string new_key(32, 'n');
   check_row({"kid of the old key", with_header(R"({"alg":"HS256","kid":"old"})"), std::nullopt}, ring);
-  check_row({"kid of the new key", forge(R"({"alg":"HS256","kid":"new"})", default_payload(), new_key),
-             std::nullopt},
+  check_row({"kid of the new key", forge(R"({"alg":"HS256","kid":"new"})", default_payload(), new_key), std::nullopt},
             ring);
-  check_row({"no kid: current (new) key", forge(R"({"alg":"HS256"})", default_payload(), new_key), std::nullopt},
-            ring);
-  check_row({"no kid, signed with the old key", with_header(R"({"alg":"HS256"})"), ErrorCode::invalid_signature},
-            ring);
-  check_row({"kid of the old key, signed with the new", forge(R"({"alg":"HS256","kid":"old"})", default_payload(),
-                                                              new_key),
-             ErrorCode::invalid_signature},
+  check_row({"no kid: current (new) key", forge(R"({"alg":"HS256"})", default_payload(), new_key), std::nullopt}, ring);
+  check_row({"no kid, signed with the old key", with_header(R"({"alg":"HS256"})"), ErrorCode::invalid_signature}, ring);
+  check_row({"kid of the old key, signed with the new",
+             forge(R"({"alg":"HS256","kid":"old"})", default_payload(), new_key), ErrorCode::invalid_signature},
             ring);
   check_row({"unknown kid", with_header(R"({"alg":"HS256","kid":"other"})"), ErrorCode::unknown_key}, ring);
   check_row({"kid differs in case", with_header(R"({"alg":"HS256","kid":"OLD"})"), ErrorCode::unknown_key}, ring);
@@ -283,8 +278,7 @@ TEST_CASE("oversize tokens are refused before decoding", "[security]") {
   check_row({"8192 bytes is decoded", std::string(8192, 'A'), ErrorCode::malformed});
   VerifyOptions small;
   small.max_token_bytes = 64;
-  check_row({"a valid token over a lowered limit", with_payload(default_payload()), ErrorCode::token_too_large,
-             small});
+  check_row({"a valid token over a lowered limit", with_payload(default_payload()), ErrorCode::token_too_large, small});
 }
 
 TEST_CASE("an issued token verifies and its forgeries do not", "[security]") {
@@ -295,7 +289,7 @@ TEST_CASE("an issued token verifies and its forgeries do not", "[security]") {
   const std::string token = issuer.issue(options).value();
   check_row({"issued", token, std::nullopt});
   const auto dot = token.find('.');
-  check_row({"header swapped for alg none", b64(R"({"alg":"none"})") + token.substr(dot),
-             ErrorCode::algorithm_not_allowed});
+  check_row(
+      {"header swapped for alg none", b64(R"({"alg":"none"})") + token.substr(dot), ErrorCode::algorithm_not_allowed});
   check_row({"signature stripped", token.substr(0, token.rfind('.') + 1), ErrorCode::invalid_signature});
 }

@@ -18,12 +18,9 @@ Failure failure_from(const authcore::Error& error, std::string_view argument_kin
     return Failure(Exit::rejected, authcore::to_string(error.code), error.message);
   }
   switch (error.code) {
-    case authcore::ErrorCode::invalid_key:
-      return Failure(kind::key, error.message);
-    case authcore::ErrorCode::invalid_argument:
-      return Failure(argument_kind, error.message);
-    default:
-      return Failure(kind::io, error.message);
+    case authcore::ErrorCode::invalid_key: return Failure(kind::key, error.message);
+    case authcore::ErrorCode::invalid_argument: return Failure(argument_kind, error.message);
+    default: return Failure(kind::io, error.message);
   }
 }
 

@@ -56,10 +56,11 @@ Exit run(int argc, char** argv) {
                  "File whose bytes, minus one trailing newline, are the HS256 key of issue and verify "
                  "(default: $AUTHCORE_SECRET)")
       ->type_name("PATH");
-  app.footer("Exit status: 0 success, 1 token rejected or password mismatch, 2 usage, key, input or I/O error.\n"
-             "Example: authctl keygen > key && authctl --secret-file key issue --sub alice --ttl 1h");
-  const std::vector<Command> commands{add_keygen(app),          add_hash(app),           add_verify_password(app),
-                                      add_issue(app, global),   add_verify(app, global), add_decode(app)};
+  app.footer(
+      "Exit status: 0 success, 1 token rejected or password mismatch, 2 usage, key, input or I/O error.\n"
+      "Example: authctl keygen > key && authctl --secret-file key issue --sub alice --ttl 1h");
+  const std::vector<Command> commands{add_keygen(app),        add_hash(app),           add_verify_password(app),
+                                      add_issue(app, global), add_verify(app, global), add_decode(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

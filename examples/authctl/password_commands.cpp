@@ -64,8 +64,8 @@ Command add_hash(CLI::App& app) {
 
 Command add_verify_password(CLI::App& app) {
   auto stored = std::make_shared<std::string>();
-  CLI::App* command = app.add_subcommand(
-      "verify-password", "Read a password from standard input; exit 0 if it matches HASH, 1 if not");
+  CLI::App* command =
+      app.add_subcommand("verify-password", "Read a password from standard input; exit 0 if it matches HASH, 1 if not");
   command->add_option("HASH", *stored, "A stored hash: Argon2id/Argon2i PHC, bcrypt or passlib pbkdf2-sha256")
       ->required();
   command->footer("Example: printf '%s' \"$password\" | authctl verify-password \"$stored_hash\"");

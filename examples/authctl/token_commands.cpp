@@ -184,8 +184,9 @@ Command add_issue(CLI::App& app, const GlobalOptions& global) {
       *command, [&options](authcore::TokenType type) { options.type = type; },
       "Token type: access (typ at+jwt) or refresh (typ rt+jwt)");
   add_repeatable(*command, "--claim", arguments->claims, "A custom string claim NAME=VALUE; repeatable");
-  command->footer("Key: --secret-file PATH (before or after `issue`) or $AUTHCORE_SECRET.\n"
-                  "Example: authctl issue --sub alice --ttl 1h --aud orders-api --claim role=admin");
+  command->footer(
+      "Key: --secret-file PATH (before or after `issue`) or $AUTHCORE_SECRET.\n"
+      "Example: authctl issue --sub alice --ttl 1h --aud orders-api --claim role=admin");
   return {command, [arguments, &global] { return run_issue(*arguments, global); }};
 }
 
@@ -203,8 +204,9 @@ Command add_verify(CLI::App& app, const GlobalOptions& global) {
       "Expected token type: access or refresh");
   add_repeatable(*command, "--require", options.required_claims, "A claim that must be present; repeatable");
   command->add_option("TOKEN", arguments->token, "The token, or - to read it from standard input")->required();
-  command->footer("Key: --secret-file PATH (before or after `verify`) or $AUTHCORE_SECRET.\n"
-                  "Example: authctl verify --iss https://auth.example.com --aud orders-api \"$TOKEN\"");
+  command->footer(
+      "Key: --secret-file PATH (before or after `verify`) or $AUTHCORE_SECRET.\n"
+      "Example: authctl verify --iss https://auth.example.com --aud orders-api \"$TOKEN\"");
   return {command, [arguments, &global] { return run_verify(*arguments, global); }};
 }
 

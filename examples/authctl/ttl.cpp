@@ -13,16 +13,11 @@ namespace {
 // Seconds per unit letter; 0 for a character that is no unit.
 std::uint64_t seconds_per(char unit) noexcept {
   switch (unit) {
-    case 's':
-      return 1;
-    case 'm':
-      return 60;
-    case 'h':
-      return 60 * 60;
-    case 'd':
-      return 24 * 60 * 60;
-    default:
-      return 0;
+    case 's': return 1;
+    case 'm': return 60;
+    case 'h': return 60 * 60;
+    case 'd': return 24 * 60 * 60;
+    default: return 0;
   }
 }
 

@@ -48,12 +48,8 @@ int main() {
   tampered[tampered.size() - 2] = tampered[tampered.size() - 2] == 'A' ? 'B' : 'A';
   const auto refused = verifier.verify(tampered);
   switch (refused ? authcore::ErrorCode{} : refused.error().code) {
-    case authcore::ErrorCode::invalid_signature:
-      std::cout << "tampered: rejected (invalid_signature)\n";
-      break;
-    default:
-      std::cerr << "tampered token was not refused as expected\n";
-      return EXIT_FAILURE;
+    case authcore::ErrorCode::invalid_signature: std::cout << "tampered: rejected (invalid_signature)\n"; break;
+    default: std::cerr << "tampered token was not refused as expected\n"; return EXIT_FAILURE;
   }
   // [reject]
   return EXIT_SUCCESS;

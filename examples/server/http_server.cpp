@@ -82,10 +82,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
     // before the body is read.
     if (beast::iequals(head[http::field::expect], "100-continue")) {
       auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_, head.version());
-      http::async_write(stream_, *interim, [self = shared_from_this(), interim](beast::error_code write_ec, std::size_t) {
-        if (write_ec) return self->close();
-        self->read_body();
-      });
+      http::async_write(stream_, *interim,
+                        [self = shared_from_this(), interim](beast::error_code write_ec, std::size_t) {
+                          if (write_ec) return self->close();
+                          self->read_body();
+                        });
       return;
     }
     read_body();
@@ -108,22 +109,23 @@ class Connection : public std::enable_shared_from_this<Connection> {
     // theirs is released, or destroyed, off the network threads, where the
     // io_context might already be gone.
     asio::io_context& io = server_.io();
-    server_.service().handle(request_, client_,
-                             [&io, self = shared_from_this(), work = asio::make_work_guard(io)](Response response) mutable {
-                               asio::post(io, [self = std::move(self), response = std::move(response)]() mutable {
-                                 const auto strand = self->stream_.get_executor();
-                                 asio::dispatch(strand, [self = std::move(self), response = std::move(response)]() mutable {
-                                   self->write(std::move(response));
-                                 });
-                               });
-                               work.reset();
-                             });
+    server_.service().handle(
+        request_, client_,
+        [&io, self = shared_from_this(), work = asio::make_work_guard(io)](Response response) mutable {
+          asio::post(io, [self = std::move(self), response = std::move(response)]() mutable {
+            const auto strand = self->stream_.get_executor();
+            asio::dispatch(strand, [self = std::move(self), response = std::move(response)]() mutable {
+              self->write(std::move(response));
+            });
+          });
+          work.reset();
+        });
   }
 
   void on_read_error(beast::error_code ec) {
     reading_ = false;
-    if (ec == http::error::header_limit) return reject(http::status::request_header_fields_too_large,
-                                                       "Request header fields too large");
+    if (ec == http::error::header_limit)
+      return reject(http::status::request_header_fields_too_large, "Request header fields too large");
     if (ec == http::error::body_limit) return reject(http::status::payload_too_large, "Request body too large");
     const bool client_went_away = ec == http::error::end_of_stream || ec == asio::error::eof ||
                                   ec == asio::error::connection_reset || ec == beast::error::timeout ||
@@ -187,11 +189,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
     const std::string_view target = request_.target();
     const std::string_view path = target.substr(0, target.find('?'));
     char line[512];
-    const int length = std::snprintf(line, sizeof line, "%s %.*s %u %lldus\n",
-                                     std::string(request_.method_string()).c_str(), static_cast<int>(std::min<std::size_t>(path.size(), 200)),
-                                     path.data(), status, static_cast<long long>(micros));
+    const int length = std::snprintf(
+        line, sizeof line, "%s %.*s %u %lldus\n", std::string(request_.method_string()).c_str(),
+        static_cast<int>(std::min<std::size_t>(path.size(), 200)), path.data(), status, static_cast<long long>(micros));
     // One write(2) per line keeps lines whole when threads log together.
-    if (length > 0) (void)::write(STDERR_FILENO, line, static_cast<std::size_t>(std::min<int>(length, sizeof line - 1)));
+    if (length > 0)
+      (void)::write(STDERR_FILENO, line, static_cast<std::size_t>(std::min<int>(length, sizeof line - 1)));
   }
 
   void close() {

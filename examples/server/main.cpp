@@ -102,9 +102,8 @@ int serve(const Settings& settings) {
   // Store writes that are not password work (refresh, logout) run here, off
   // the network threads: a durable SQLite commit waits for the disk.
   asio::thread_pool blocking(2);
-  const authcore_server::Service service(auth, **store, [&blocking](std::function<void()> work) {
-    asio::post(blocking, std::move(work));
-  });
+  const authcore_server::Service service(
+      auth, **store, [&blocking](std::function<void()> work) { asio::post(blocking, std::move(work)); });
 
   asio::io_context io(static_cast<int>(settings.threads));
   authcore_server::HttpServerConfig config;

@@ -24,8 +24,7 @@ bool is_token68(std::string_view text) {
   if (padding == std::string_view::npos) return false;
   const std::string_view body = text.substr(0, padding + 1);
   return std::all_of(body.begin(), body.end(), [](char c) {
-    return is_ascii_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~' ||
-           c == '+' || c == '/';
+    return is_ascii_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
   });
 }
 

@@ -110,8 +110,7 @@ json user_json(const authcore::User& user) {
 // 415 unless the body is of `type`.
 std::optional<Response> require_media_type(const Request& request, const char* type) {
   if (media_type(request[http::field::content_type]) == type) return std::nullopt;
-  return error_reply(reply_to(request), http::status::unsupported_media_type,
-                     std::string("the body must be ") + type);
+  return error_reply(reply_to(request), http::status::unsupported_media_type, std::string("the body must be ") + type);
 }
 
 // The JSON object of a request, or the response that refuses it.
@@ -157,11 +156,14 @@ void Service::handle(const Request& request, const std::string& client, std::fun
        [](const Service& s, const Request& r, const std::string& c, Respond done) { s.login(r, c, std::move(done)); }},
       {"/users/me", http::verb::get,
        [](const Service& s, const Request& r, const std::string&, Respond done) { done(s.me(r)); }},
-      {"/me", http::verb::get, [](const Service& s, const Request& r, const std::string&, Respond done) { done(s.me(r)); }},
+      {"/me", http::verb::get,
+       [](const Service& s, const Request& r, const std::string&, Respond done) { done(s.me(r)); }},
       {"/protected", http::verb::get,
        [](const Service& s, const Request& r, const std::string&, Respond done) { done(s.protected_hello(r)); }},
       {"/refresh", http::verb::post,
-       [](const Service& s, const Request& r, const std::string& c, Respond done) { s.refresh(r, c, std::move(done)); }},
+       [](const Service& s, const Request& r, const std::string& c, Respond done) {
+         s.refresh(r, c, std::move(done));
+       }},
       {"/logout", http::verb::post,
        [](const Service& s, const Request& r, const std::string& c, Respond done) { s.logout(r, c, std::move(done)); }},
       {"/healthz", http::verb::get,

@@ -27,8 +27,8 @@ namespace authcore {
 
 /// What login() and refresh() hand out (RFC 6749 §5.1).
 struct TokenPair {
-  std::string access_token;    ///< an `at+jwt`, for `Authorization: Bearer`
-  std::string refresh_token;   ///< an `rt+jwt`, spent by refresh()
+  std::string access_token;            ///< an `at+jwt`, for `Authorization: Bearer`
+  std::string refresh_token;           ///< an `rt+jwt`, spent by refresh()
   std::chrono::seconds expires_in{0};  ///< the access token's lifetime
 };
 
@@ -49,11 +49,11 @@ AUTHCORE_API std::string_view to_string(SecurityEventKind kind) noexcept;
 
 /// One security event. The views are valid only during the callback.
 struct SecurityEvent {
-  SecurityEventKind kind;     ///< what happened
-  std::string_view username;  ///< as presented (for failures, possibly no user at all)
-  std::string_view client;    ///< the client address the caller passed, or empty
+  SecurityEventKind kind;       ///< what happened
+  std::string_view username;    ///< as presented (for failures, possibly no user at all)
+  std::string_view client;      ///< the client address the caller passed, or empty
   std::string_view session_id;  ///< the session concerned, or empty
-  std::int64_t at = 0;        ///< Unix seconds
+  std::int64_t at = 0;          ///< Unix seconds
 };
 
 /// How an Authenticator behaves. Every field documents its default.
@@ -155,9 +155,8 @@ class AUTHCORE_API Authenticator {
   /// login), and revokes every session of the user except `keep_session_id`.
   /// Fails like login() and signup(), and with conflict when the password
   /// changed concurrently.
-  Result<void> change_password(std::string_view username, std::string_view old_password,
-                               std::string_view new_password, std::string_view keep_session_id = {},
-                               std::string_view client = {});
+  Result<void> change_password(std::string_view username, std::string_view old_password, std::string_view new_password,
+                               std::string_view keep_session_id = {}, std::string_view client = {});
 
   /// signup() without blocking: `done` is called exactly once, on a HashGate
   /// thread after the work, or before this returns when it is refused at

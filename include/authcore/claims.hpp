@@ -42,9 +42,9 @@ class AUTHCORE_API Claims {
  public:
   Claims() = default;
 
-  std::optional<std::string_view> subject() const noexcept { return text(subject_); }      ///< "sub"
-  std::optional<std::string_view> issuer() const noexcept { return text(issuer_); }        ///< "iss"
-  std::optional<std::string_view> jwt_id() const noexcept { return text(jwt_id_); }        ///< "jti"
+  std::optional<std::string_view> subject() const noexcept { return text(subject_); }        ///< "sub"
+  std::optional<std::string_view> issuer() const noexcept { return text(issuer_); }          ///< "iss"
+  std::optional<std::string_view> jwt_id() const noexcept { return text(jwt_id_); }          ///< "jti"
   std::optional<std::string_view> session_id() const noexcept { return text(session_id_); }  ///< "sid"
   /// "aud" as a list (a single string becomes one element); empty when absent.
   std::vector<std::string_view> audience() const;
@@ -127,8 +127,8 @@ class AUTHCORE_API Claims {
   std::string payload_;
   std::string decoded_;
   Span subject_, issuer_, jwt_id_, session_id_, key_id_, type_;
-  Span audience_first_;                // a string aud, or an array's first element
-  std::vector<Span> audience_rest_;    // further array elements
+  Span audience_first_;              // a string aud, or an array's first element
+  std::vector<Span> audience_rest_;  // further array elements
   bool has_audience_ = false;
   std::optional<std::int64_t> expires_at_, not_before_, issued_at_;
   std::array<Member, kIndexedMembers> members_{};

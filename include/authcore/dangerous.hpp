@@ -23,8 +23,7 @@ struct UnverifiedToken {
 /// treated as hostile: oversize input is token_too_large, bad segments or
 /// base64url are malformed, and both parts must be strict JSON objects
 /// (malformed; duplicate names invalid_claim).
-AUTHCORE_API Result<UnverifiedToken> decode_unverified(std::string_view token,
-                                                       std::size_t max_token_bytes = 8192);
+AUTHCORE_API Result<UnverifiedToken> decode_unverified(std::string_view token, std::size_t max_token_bytes = 8192);
 
 }  // namespace authcore::dangerous
 

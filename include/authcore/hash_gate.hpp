@@ -34,15 +34,15 @@ struct HashGateOptions {
 
 /// A snapshot of a HashGate's counters, for monitoring and tests.
 struct HashGateStats {
-  std::size_t workers = 0;           ///< N
-  std::size_t running = 0;           ///< jobs running now
-  std::size_t waiting = 0;           ///< jobs queued now and not yet taken by a worker
-  std::size_t peak_running = 0;      ///< the most jobs ever running at once (never above N)
-  std::size_t peak_waiting = 0;      ///< the most jobs ever waiting at once (never above Q)
-  std::uint64_t completed = 0;       ///< jobs that ran
-  std::uint64_t refused_full = 0;    ///< refused on arrival: Q jobs were waiting
-  std::uint64_t refused_expired = 0; ///< refused because their deadline passed before they started
-  std::uint64_t refused_shutdown = 0;///< refused because the gate was being destroyed
+  std::size_t workers = 0;             ///< N
+  std::size_t running = 0;             ///< jobs running now
+  std::size_t waiting = 0;             ///< jobs queued now and not yet taken by a worker
+  std::size_t peak_running = 0;        ///< the most jobs ever running at once (never above N)
+  std::size_t peak_waiting = 0;        ///< the most jobs ever waiting at once (never above Q)
+  std::uint64_t completed = 0;         ///< jobs that ran
+  std::uint64_t refused_full = 0;      ///< refused on arrival: Q jobs were waiting
+  std::uint64_t refused_expired = 0;   ///< refused because their deadline passed before they started
+  std::uint64_t refused_shutdown = 0;  ///< refused because the gate was being destroyed
 };
 
 namespace detail {

@@ -25,8 +25,7 @@ class AUTHCORE_API LoginThrottle {
   /// Zero when a login for `username` from `client` may proceed at `now`;
   /// otherwise how long to wait (ErrorCode::too_many_attempts carries it as
   /// retry_after). `client` may be empty (unknown).
-  virtual std::chrono::seconds check(std::string_view username, std::string_view client,
-                                     Clock::time_point now) = 0;
+  virtual std::chrono::seconds check(std::string_view username, std::string_view client, Clock::time_point now) = 0;
   /// A failed attempt: wrong password or unknown user.
   virtual void record_failure(std::string_view username, std::string_view client, Clock::time_point now) = 0;
   /// A successful login: the username's failures are forgotten (the

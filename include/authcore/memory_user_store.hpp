@@ -35,12 +35,11 @@ class AUTHCORE_API InMemoryUserStore final : public UserStore {
   Result<void> do_delete_user(std::string_view username) override;
   Result<void> do_create_session(std::string_view username, std::string_view session_id,
                                  std::string_view first_refresh_jti, std::int64_t expires_at) override;
-  Result<Session> do_rotate(std::string_view session_id, std::string_view presented_jti,
-                            std::string_view next_jti, std::int64_t now) override;
+  Result<Session> do_rotate(std::string_view session_id, std::string_view presented_jti, std::string_view next_jti,
+                            std::int64_t now) override;
   Result<Session> do_find_session(std::string_view session_id) const override;
   Result<void> do_revoke_session(std::string_view session_id) override;
-  Result<std::size_t> do_revoke_all_sessions(std::string_view username,
-                                             std::string_view except_session_id) override;
+  Result<std::size_t> do_revoke_all_sessions(std::string_view username, std::string_view except_session_id) override;
   Result<bool> do_is_session_active(std::string_view session_id, std::int64_t now) const override;
   Result<std::size_t> do_purge_expired(std::int64_t now) override;
   Result<void> do_ping() const override;

@@ -24,9 +24,9 @@ struct AUTHCORE_API PasswordPolicy {
   /// Caps on a stored hash, checked before any hashing: a stored hash is
   /// untrusted input, and without them "t=4294967295" would hang a worker.
   /// Over a cap, verify() returns PasswordCheck::malformed at once.
-  static constexpr std::uint32_t max_time_cost = 16;           ///< Argon2 t
-  static constexpr std::uint32_t max_parallelism = 8;          ///< Argon2 p
-  static constexpr std::uint32_t max_bcrypt_cost = 16;         ///< bcrypt log2(rounds)
+  static constexpr std::uint32_t max_time_cost = 16;              ///< Argon2 t
+  static constexpr std::uint32_t max_parallelism = 8;             ///< Argon2 p
+  static constexpr std::uint32_t max_bcrypt_cost = 16;            ///< bcrypt log2(rounds)
   static constexpr std::uint32_t max_pbkdf2_rounds = 10'000'000;  ///< PBKDF2 iterations
   /// libsodium's smallest Argon2id memory (crypto_pwhash_argon2id_MEMLIMIT_MIN).
   static constexpr std::size_t min_memory_bytes = 8 * 1024;
@@ -72,8 +72,8 @@ struct AUTHCORE_API PasswordPolicy {
 
   /// Equal when every field is.
   friend bool operator==(const PasswordPolicy& a, const PasswordPolicy& b) noexcept {
-    return a.time_cost == b.time_cost && a.memory_bytes == b.memory_bytes &&
-           a.max_memory_bytes == b.max_memory_bytes && a.max_password_bytes == b.max_password_bytes;
+    return a.time_cost == b.time_cost && a.memory_bytes == b.memory_bytes && a.max_memory_bytes == b.max_memory_bytes &&
+           a.max_password_bytes == b.max_password_bytes;
   }
   /// Not equal when any field differs.
   friend bool operator!=(const PasswordPolicy& a, const PasswordPolicy& b) noexcept { return !(a == b); }

@@ -92,8 +92,7 @@ struct VerifyOptions {
 class AUTHCORE_API TokenVerifier {
  public:
   /// `clock` must outlive the verifier.
-  explicit TokenVerifier(KeyRing keys, VerifyOptions options = {},
-                         const Clock& clock = SystemClock::instance());
+  explicit TokenVerifier(KeyRing keys, VerifyOptions options = {}, const Clock& clock = SystemClock::instance());
 
   /// The token's claims, or the first failure. Never throws; allocates on
   /// the rejection path only for the error message.

@@ -20,10 +20,10 @@ namespace authcore {
 /// usernames or e-mail addresses (the Authenticator does); it keeps every
 /// string byte for byte.
 struct User {
-  std::string username;               ///< the key; compared byte for byte, no case folding or normalisation
-  std::string password_hash;          ///< a PHC string from PasswordHasher
-  std::optional<std::string> email;   ///< absent when the user gave none
-  std::int64_t created_at = 0;        ///< Unix seconds, set by the caller (stores never read the clock)
+  std::string username;              ///< the key; compared byte for byte, no case folding or normalisation
+  std::string password_hash;         ///< a PHC string from PasswordHasher
+  std::optional<std::string> email;  ///< absent when the user gave none
+  std::int64_t created_at = 0;       ///< Unix seconds, set by the caller (stores never read the clock)
 };
 
 /// A session: one refresh-token family (RFC 9700 §4.14.2). At any time
@@ -31,11 +31,11 @@ struct User {
 /// every earlier one is spent and stays remembered until the session is
 /// purged, so that a replay is detected.
 struct Session {
-  std::string session_id;   ///< the key; also the `sid` claim of the session's tokens
-  std::string username;     ///< the owner
-  std::string current_jti;  ///< the one refresh `jti` that UserStore::rotate() accepts
+  std::string session_id;       ///< the key; also the `sid` claim of the session's tokens
+  std::string username;         ///< the owner
+  std::string current_jti;      ///< the one refresh `jti` that UserStore::rotate() accepts
   std::int64_t expires_at = 0;  ///< Unix seconds; the session is usable while now <= expires_at
-  bool revoked = false;     ///< set by logout, reuse detection, a password change or revoke_all_sessions()
+  bool revoked = false;         ///< set by logout, reuse detection, a password change or revoke_all_sessions()
 
   /// Not revoked and not expired at `now` (Unix seconds).
   bool is_active(std::int64_t now) const noexcept { return !revoked && now <= expires_at; }
@@ -115,8 +115,8 @@ class AUTHCORE_API UserStore {
   /// purged, or its user deleted) also gives revoked: to the caller it is
   /// indistinguishable from a revoked one. Fails with conflict, spending
   /// nothing, when `next_jti` is already in use.
-  Result<Session> rotate(std::string_view session_id, std::string_view presented_jti,
-                         std::string_view next_jti, std::int64_t now);
+  Result<Session> rotate(std::string_view session_id, std::string_view presented_jti, std::string_view next_jti,
+                         std::int64_t now);
 
   /// The session as stored (revoked or expired ones included); not_found
   /// when there is none.
@@ -130,8 +130,7 @@ class AUTHCORE_API UserStore {
   /// none is kept), e.g. after a password change. Returns how many sessions
   /// this call revoked (ones already revoked are not counted). not_found
   /// when there is no such user.
-  Result<std::size_t> revoke_all_sessions(std::string_view username,
-                                          std::string_view except_session_id = {});
+  Result<std::size_t> revoke_all_sessions(std::string_view username, std::string_view except_session_id = {});
 
   /// True when the session exists, is not revoked and `now <= expires_at`.
   /// An unknown session is false, not an error: the Authenticator's hot path.
@@ -169,8 +168,7 @@ class AUTHCORE_API UserStore {
                                     std::string_view next_jti, std::int64_t now) = 0;
   virtual Result<Session> do_find_session(std::string_view session_id) const = 0;
   virtual Result<void> do_revoke_session(std::string_view session_id) = 0;
-  virtual Result<std::size_t> do_revoke_all_sessions(std::string_view username,
-                                                     std::string_view except_session_id) = 0;
+  virtual Result<std::size_t> do_revoke_all_sessions(std::string_view username, std::string_view except_session_id) = 0;
   virtual Result<bool> do_is_session_active(std::string_view session_id, std::int64_t now) const = 0;
   virtual Result<std::size_t> do_purge_expired(std::int64_t now) = 0;
   virtual Result<void> do_ping() const = 0;

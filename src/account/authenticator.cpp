@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <utility>
 
+#include "account/account_rules.hpp"
+#include "account/session_cache.hpp"
 #include "authcore/token_issuer.hpp"
 #include "authcore/token_verifier.hpp"
-#include "account/account_rules.hpp"
 #include "detail/random_id.hpp"
-#include "account/session_cache.hpp"
 
 namespace authcore {
 
@@ -56,11 +56,12 @@ class Authenticator::Impl {
         options_(resolved(std::move(options), store)),
         hasher_(options_.password_policy),
         issuer_(keys, clock),
-        access_verifier_(keys,
-                         verify_options(options_, TokenType::access,
-                                        options_.accept_tokens_without_session ? std::vector<std::string>{"sub"}
-                                                                               : std::vector<std::string>{"sub", "sid"}),
-                         clock),
+        access_verifier_(
+            keys,
+            verify_options(options_, TokenType::access,
+                           options_.accept_tokens_without_session ? std::vector<std::string>{"sub"}
+                                                                  : std::vector<std::string>{"sub", "sid"}),
+            clock),
         refresh_verifier_(keys, verify_options(options_, TokenType::refresh, {"sub", "sid", "jti"}), clock),
         dummy_hash_(make_dummy_hash()),
         sessions_(*options_.session_cache_staleness, options_.session_cache_capacity) {}
@@ -104,9 +105,8 @@ class Authenticator::Impl {
   // Runs on a HashGate thread. An unknown user is checked against the dummy
   // hash, so both failures cost one verification at the policy.
   Result<User> check_password(std::string_view username, std::string_view password, std::string_view client) {
-    Result<User> user = detail::is_valid_username(username)
-                            ? store_.find_user(username)
-                            : Result<User>(Error{ErrorCode::not_found, "no such user"});
+    Result<User> user = detail::is_valid_username(username) ? store_.find_user(username)
+                                                            : Result<User>(Error{ErrorCode::not_found, "no such user"});
     if (!user && user.error().code != ErrorCode::not_found) return user.error();  // fail closed
     const bool matches = hasher_.verify(password, user ? user->password_hash : dummy_hash_) == PasswordCheck::match;
     if (!user || !matches) {
@@ -181,9 +181,8 @@ class Authenticator::Impl {
   }
 
   // Runs on a HashGate thread.
-  Result<void> change_password(std::string_view username, std::string_view old_password,
-                               std::string_view new_password, std::string_view keep_session_id,
-                               std::string_view client) {
+  Result<void> change_password(std::string_view username, std::string_view old_password, std::string_view new_password,
+                               std::string_view keep_session_id, std::string_view client) {
     const auto user = check_password(username, old_password, client);
     if (!user) return user.error();
     auto hash = hasher_.hash(new_password);
@@ -325,8 +324,7 @@ void Authenticator::signup_async(std::string username, SecretBytes password, std
       std::move(done));
 }
 
-Result<TokenPair> Authenticator::login(std::string_view username, std::string_view password,
-                                       std::string_view client) {
+Result<TokenPair> Authenticator::login(std::string_view username, std::string_view password, std::string_view client) {
   if (auto admitted = impl_->admit_login(username, client); !admitted) return admitted.error();
   return impl_->gate().run([&] { return impl_->login(username, password, client); });
 }

@@ -102,8 +102,7 @@ class InMemoryLoginThrottle::Impl {
   std::unordered_map<std::string, Record> records_;
 };
 
-InMemoryLoginThrottle::InMemoryLoginThrottle(LoginThrottleOptions options)
-    : impl_(std::make_unique<Impl>(options)) {}
+InMemoryLoginThrottle::InMemoryLoginThrottle(LoginThrottleOptions options) : impl_(std::make_unique<Impl>(options)) {}
 
 InMemoryLoginThrottle::~InMemoryLoginThrottle() = default;
 
@@ -112,8 +111,7 @@ std::chrono::seconds InMemoryLoginThrottle::check(std::string_view username, std
   return impl_->check(username, client, now);
 }
 
-void InMemoryLoginThrottle::record_failure(std::string_view username, std::string_view client,
-                                           Clock::time_point now) {
+void InMemoryLoginThrottle::record_failure(std::string_view username, std::string_view client, Clock::time_point now) {
   impl_->record_failure(username, client, now);
 }
 

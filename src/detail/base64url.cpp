@@ -52,8 +52,7 @@ bool base64url_decode(std::string_view text, unsigned char* out) noexcept {
       out[1] = static_cast<unsigned char>(bits);
       return true;
     }
-    default:
-      return true;
+    default: return true;
   }
 }
 

@@ -87,11 +87,17 @@ bool JsonScanner::value(std::size_t depth, JsonValue& out) {
     case 'f': return literal("false", JsonKind::boolean, out);
     case 'n': return literal("null", JsonKind::null, out);
     case '-':
-    case '0': case '1': case '2': case '3': case '4':
-    case '5': case '6': case '7': case '8': case '9':
-      return number(out);
-    default:
-      return fail(JsonStatus::syntax_error);
+    case '0':
+    case '1':
+    case '2':
+    case '3':
+    case '4':
+    case '5':
+    case '6':
+    case '7':
+    case '8':
+    case '9': return number(out);
+    default: return fail(JsonStatus::syntax_error);
   }
 }
 
@@ -203,8 +209,14 @@ bool JsonScanner::escape() {
   ++pos_;  // the backslash
   if (pos_ == end_) return fail(JsonStatus::invalid_escape);
   switch (*pos_++) {
-    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
-      return true;
+    case '"':
+    case '\\':
+    case '/':
+    case 'b':
+    case 'f':
+    case 'n':
+    case 'r':
+    case 't': return true;
     case 'u': {
       std::uint32_t unit = 0;
       if (!hex4(unit)) return false;
@@ -218,8 +230,7 @@ bool JsonScanner::escape() {
       if (!hex4(low)) return false;
       return is_low_surrogate(low) || fail(JsonStatus::invalid_escape);
     }
-    default:
-      return fail(JsonStatus::invalid_escape);
+    default: return fail(JsonStatus::invalid_escape);
   }
 }
 
@@ -310,8 +321,7 @@ bool JsonScanner::unique_names(std::size_t first) {
   sorted.reserve(count);
   for (std::size_t i = first; i < names_.size(); ++i) sorted.push_back(name_of(names_[i]));
   std::sort(sorted.begin(), sorted.end());
-  return std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end() ||
-         fail(JsonStatus::duplicate_name);
+  return std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end() || fail(JsonStatus::duplicate_name);
 }
 
 namespace {

@@ -4,9 +4,9 @@
 
 #include <cstring>
 
+#include "detail/sodium_init.hpp"
 #include "password/mcf_reader.hpp"
 #include "password/radix64.hpp"
-#include "detail/sodium_init.hpp"
 
 namespace authcore::detail {
 namespace {

@@ -15,10 +15,10 @@
 namespace authcore::detail {
 namespace {
 
-constexpr std::size_t kHashLength = 60;        // "$2b$" + "12" + "$" + 22 salt + 31 checksum
-constexpr std::size_t kChecksumOffset = 29;    // the checksum follows the 22 salt characters
-constexpr std::size_t kMaxKeyBytes = 72;       // bcrypt's key schedule reads 72 bytes at most
-constexpr std::uint32_t kMinCost = 4;          // the smallest cost bcrypt defines
+constexpr std::size_t kHashLength = 60;      // "$2b$" + "12" + "$" + 22 salt + 31 checksum
+constexpr std::size_t kChecksumOffset = 29;  // the checksum follows the 22 salt characters
+constexpr std::size_t kMaxKeyBytes = 72;     // bcrypt's key schedule reads 72 bytes at most
+constexpr std::uint32_t kMinCost = 4;        // the smallest cost bcrypt defines
 
 bool known_prefix(std::string_view stored) noexcept {
   const std::string_view prefix = stored.substr(0, 4);
@@ -67,8 +67,8 @@ bool bcrypt_matches(const BcryptHash& hash, std::string_view password) noexcept 
   // Only the checksums are compared: crypt_rn rewrites the salt's unused
   // bits, so the stored and computed salts may differ in their last character.
   return computed != nullptr && std::strlen(computed) == kHashLength &&
-         sodium_memcmp(computed + kChecksumOffset, hash.text.data() + kChecksumOffset,
-                       kHashLength - kChecksumOffset) == 0;
+         sodium_memcmp(computed + kChecksumOffset, hash.text.data() + kChecksumOffset, kHashLength - kChecksumOffset) ==
+             0;
 }
 
 }  // namespace authcore::detail

@@ -201,8 +201,8 @@ class HashGate::Impl {
   // Removes the queued jobs whose deadline is before `now`, keeping the
   // others in arrival order.
   std::vector<Job> take_expired(Clock::time_point now) {
-    const auto expired_begin = std::stable_partition(queue_.begin(), queue_.end(),
-                                                     [now](const Job& job) { return !(job.deadline < now); });
+    const auto expired_begin =
+        std::stable_partition(queue_.begin(), queue_.end(), [now](const Job& job) { return !(job.deadline < now); });
     std::vector<Job> expired(std::make_move_iterator(expired_begin), std::make_move_iterator(queue_.end()));
     queue_.erase(expired_begin, queue_.end());
     stats_.refused_expired += expired.size();

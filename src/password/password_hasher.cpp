@@ -4,10 +4,10 @@
 #include <cstdint>
 #include <optional>
 
+#include "detail/sodium_init.hpp"
 #include "password/argon2.hpp"
 #include "password/bcrypt.hpp"
 #include "password/pbkdf2_sha256.hpp"
-#include "detail/sodium_init.hpp"
 
 namespace authcore {
 namespace {
@@ -84,8 +84,8 @@ Argon2Cost estimated_cost(double kib_passes, std::size_t memory_limit) noexcept 
   const double memory_kib = std::min(kib_passes / kFloorTimeCost, static_cast<double>(memory_limit / kKiB));
   const std::size_t memory =
       std::max(round_down_to_mib(static_cast<std::size_t>(std::max(memory_kib, 0.0)) * kKiB), kFloorMemoryBytes);
-  const double passes = std::min(kib_passes / static_cast<double>(memory / kKiB),
-                                 double{PasswordPolicy::max_time_cost});
+  const double passes =
+      std::min(kib_passes / static_cast<double>(memory / kKiB), double{PasswordPolicy::max_time_cost});
   return {std::max(static_cast<std::uint32_t>(std::max(passes, 0.0)), kFloorTimeCost), memory};
 }
 
@@ -164,8 +164,8 @@ PasswordHasher::PasswordHasher(PasswordPolicy policy) noexcept : policy_(clamped
 Result<void> PasswordHasher::validate_password(std::string_view password) const {
   if (password.empty()) return Error{ErrorCode::invalid_argument, "the password is empty"};
   if (password.size() > policy_.max_password_bytes) {
-    return Error{ErrorCode::invalid_argument, "the password is longer than " +
-                                                  std::to_string(policy_.max_password_bytes) + " bytes"};
+    return Error{ErrorCode::invalid_argument,
+                 "the password is longer than " + std::to_string(policy_.max_password_bytes) + " bytes"};
   }
   return {};
 }

@@ -33,10 +33,9 @@ std::optional<Pbkdf2Hash> parse_pbkdf2_sha256(std::string_view stored, std::uint
 bool pbkdf2_sha256_matches(const Pbkdf2Hash& hash, std::string_view password) noexcept {
   if (password.size() > INT_MAX || hash.rounds > INT_MAX) return false;
   std::array<unsigned char, kPbkdf2ChecksumBytes> derived{};
-  const bool computed =
-      PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), hash.salt.data(),
-                        static_cast<int>(hash.salt_size), static_cast<int>(hash.rounds), EVP_sha256(),
-                        static_cast<int>(derived.size()), derived.data()) == 1;
+  const bool computed = PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), hash.salt.data(),
+                                          static_cast<int>(hash.salt_size), static_cast<int>(hash.rounds), EVP_sha256(),
+                                          static_cast<int>(derived.size()), derived.data()) == 1;
   const bool equal = computed && CRYPTO_memcmp(derived.data(), hash.checksum.data(), derived.size()) == 0;
   secure_wipe(derived.data(), derived.size());
   return equal;

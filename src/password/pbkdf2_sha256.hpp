@@ -32,8 +32,7 @@ struct Pbkdf2Hash {
 /// without leading zeros from 1 to `max_rounds`, SALT (0 to 1024 bytes) and
 /// CHECKSUM (32 bytes) in passlib's adapted base64 ("./" alphabet,
 /// unpadded, canonical). std::nullopt when `stored` is not one.
-AUTHCORE_API std::optional<Pbkdf2Hash> parse_pbkdf2_sha256(std::string_view stored,
-                                                            std::uint32_t max_rounds) noexcept;
+AUTHCORE_API std::optional<Pbkdf2Hash> parse_pbkdf2_sha256(std::string_view stored, std::uint32_t max_rounds) noexcept;
 
 /// Whether PBKDF2-HMAC-SHA256(password, salt, rounds) equals the checksum,
 /// compared in constant time. The password is used as raw bytes, as passlib

@@ -52,10 +52,9 @@ class ConnectionPool {
     for (;;) {
       if (auto idle = take_reusable_idle()) return Lease(idle.release(), GiveBack{this});
       if (open_count_ < max_size_) return open_new(lock);
-      if (freed_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
-          open_count_ >= max_size_) {
-        return Error{ErrorCode::store_busy, "no database connection became free within " +
-                                                std::to_string(acquire_timeout_.count()) + " ms"};
+      if (freed_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() && open_count_ >= max_size_) {
+        return Error{ErrorCode::store_busy,
+                     "no database connection became free within " + std::to_string(acquire_timeout_.count()) + " ms"};
       }
     }
   }

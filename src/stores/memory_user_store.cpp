@@ -45,8 +45,7 @@ Result<void> InMemoryUserStore::do_create_session(std::string_view username, std
   if (sessions_.count(session_id) != 0 || jtis_.count(first_refresh_jti) != 0) {
     return detail::session_or_jti_taken();
   }
-  Session session{std::string(session_id), std::string(username), std::string(first_refresh_jti), expires_at,
-                  false};
+  Session session{std::string(session_id), std::string(username), std::string(first_refresh_jti), expires_at, false};
   sessions_.emplace(session_id, SessionRecord{std::move(session), {}});
   jtis_.emplace(first_refresh_jti);
   return {};

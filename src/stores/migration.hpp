@@ -33,8 +33,7 @@ struct MigrationStatements {
 /// refused with store_error: this code cannot know what changed.
 /// `Connection` is as for SqlUserStore, plus execute_script(sql).
 template <class Connection, class Migrations>
-Result<void> apply_pending_migrations(Connection& db, const Migrations& migrations,
-                                      const MigrationStatements& sql) {
+Result<void> apply_pending_migrations(Connection& db, const Migrations& migrations, const MigrationStatements& sql) {
   if (auto created = db.execute_script(sql.create_version_table); !created) return created;
   std::int64_t current = 0;
   {

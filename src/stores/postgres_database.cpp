@@ -74,8 +74,7 @@ Result<bool> PostgresRows::step() noexcept {
 }
 
 std::string PostgresRows::text(int column) const {
-  return {PQgetvalue(result_.get(), row_, column),
-          static_cast<std::size_t>(PQgetlength(result_.get(), row_, column))};
+  return {PQgetvalue(result_.get(), row_, column), static_cast<std::size_t>(PQgetlength(result_.get(), row_, column))};
 }
 
 std::optional<std::string> PostgresRows::optional_text(int column) const {

@@ -178,8 +178,8 @@ class PostgresStore final : public detail::SqlUserStore<PostgresConnection, Post
     });
   }
 
-  Result<Session> do_rotate(std::string_view session_id, std::string_view presented_jti,
-                            std::string_view next_jti, std::int64_t now) override {
+  Result<Session> do_rotate(std::string_view session_id, std::string_view presented_jti, std::string_view next_jti,
+                            std::int64_t now) override {
     return with_connection([&](PostgresConnection& db) -> Result<Session> {
       auto rotated = db.query(kRotate, session_id, presented_jti, next_jti, now);
       if (!rotated) {

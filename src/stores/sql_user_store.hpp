@@ -85,8 +85,7 @@ class SqlUserStore : public Base {
  private:
   Result<void> do_create_user(const User& user) override {
     return with_connection([&](Connection& db) -> Result<void> {
-      const auto inserted =
-          db.change(sql_.insert_user, user.username, user.password_hash, user.email, user.created_at);
+      const auto inserted = db.change(sql_.insert_user, user.username, user.password_hash, user.email, user.created_at);
       if (!inserted) return unless_store_error(inserted.error(), username_taken());
       return {};
     });
@@ -128,8 +127,7 @@ class SqlUserStore : public Base {
     return change_one(sql_.revoke_session, session_id, no_such_session());
   }
 
-  Result<std::size_t> do_revoke_all_sessions(std::string_view username,
-                                             std::string_view except_session_id) override {
+  Result<std::size_t> do_revoke_all_sessions(std::string_view username, std::string_view except_session_id) override {
     return with_connection([&](Connection& db) -> Result<std::size_t> {
       const auto revoked = db.change(sql_.revoke_user_sessions, username, except_session_id);
       if (!revoked) return revoked.error();

@@ -50,10 +50,10 @@ SqliteStatement& SqliteStatement::bind(std::string_view text) {
   // go away before step(). An empty string_view may have a null data(),
   // which sqlite3_bind_text would store as NULL rather than as ''.
   const char* bytes = text.data() != nullptr ? text.data() : "";
-  const int result = text.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())
-                         ? SQLITE_TOOBIG
-                         : sqlite3_bind_text(statement_, next_parameter_, bytes, static_cast<int>(text.size()),
-                                             SQLITE_TRANSIENT);
+  const int result =
+      text.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())
+          ? SQLITE_TOOBIG
+          : sqlite3_bind_text(statement_, next_parameter_, bytes, static_cast<int>(text.size()), SQLITE_TRANSIENT);
   if (bind_failure_ == SQLITE_OK) bind_failure_ = result;
   ++next_parameter_;
   return *this;

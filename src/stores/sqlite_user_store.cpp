@@ -125,8 +125,8 @@ class SqliteStore final : public detail::SqlUserStore<SqliteConnection, SqliteUs
     });
   }
 
-  Result<Session> do_rotate(std::string_view session_id, std::string_view presented_jti,
-                            std::string_view next_jti, std::int64_t now) override {
+  Result<Session> do_rotate(std::string_view session_id, std::string_view presented_jti, std::string_view next_jti,
+                            std::int64_t now) override {
     return with_connection([&](SqliteConnection& db) -> Result<Session> {
       auto transaction = begin_immediate(db);
       if (!transaction) return transaction.error();

@@ -75,8 +75,8 @@ Result<void> UserStore::delete_user(std::string_view username) {
 
 Result<void> UserStore::create_session(std::string_view username, std::string_view session_id,
                                        std::string_view first_refresh_jti, std::int64_t expires_at) {
-  if (auto error = first_invalid({username_argument(username), session_argument(session_id),
-                                  {"refresh jti", first_refresh_jti}})) {
+  if (auto error = first_invalid(
+          {username_argument(username), session_argument(session_id), {"refresh jti", first_refresh_jti}})) {
     return *error;
   }
   return do_create_session(username, session_id, first_refresh_jti, expires_at);
@@ -84,8 +84,8 @@ Result<void> UserStore::create_session(std::string_view username, std::string_vi
 
 Result<Session> UserStore::rotate(std::string_view session_id, std::string_view presented_jti,
                                   std::string_view next_jti, std::int64_t now) {
-  if (auto error = first_invalid({session_argument(session_id), {"presented refresh jti", presented_jti},
-                                  {"next refresh jti", next_jti}})) {
+  if (auto error = first_invalid(
+          {session_argument(session_id), {"presented refresh jti", presented_jti}, {"next refresh jti", next_jti}})) {
     return *error;
   }
   return do_rotate(session_id, presented_jti, next_jti, now);
@@ -101,8 +101,7 @@ Result<void> UserStore::revoke_session(std::string_view session_id) {
   return do_revoke_session(session_id);
 }
 
-Result<std::size_t> UserStore::revoke_all_sessions(std::string_view username,
-                                                   std::string_view except_session_id) {
+Result<std::size_t> UserStore::revoke_all_sessions(std::string_view username, std::string_view except_session_id) {
   if (auto error = first_invalid({username_argument(username), {"kept session id", except_session_id, false}})) {
     return *error;
   }

@@ -202,8 +202,7 @@ bool ClaimsAccess::AudienceVisitor::element(const JsonValue& value) {
   return true;
 }
 
-Result<JoseHeader> ClaimsAccess::read_header(std::string_view header_json, JsonScanner& scanner,
-                                             Claims& claims) {
+Result<JoseHeader> ClaimsAccess::read_header(std::string_view header_json, JsonScanner& scanner, Claims& claims) {
   JoseHeader header;
   HeaderVisitor visitor(claims, header);
   if (auto scanned = scan_json_object(scanner, header_json, &visitor, "header"); !scanned) {

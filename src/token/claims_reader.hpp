@@ -17,13 +17,13 @@ namespace authcore::detail {
 struct JoseHeader {
   enum class Alg : std::uint8_t { missing, not_a_string, hs256, other };
   Alg alg = Alg::missing;
-  std::string_view alg_text;      ///< the raw `alg` value, for messages
-  bool has_crit = false;          ///< RFC 7515 §4.1.11
-  bool has_b64 = false;           ///< RFC 7797 §3
-  bool has_key_reference = false; ///< jwk, jku, x5u or x5c (RFC 7515 §4.1.2-6)
+  std::string_view alg_text;       ///< the raw `alg` value, for messages
+  bool has_crit = false;           ///< RFC 7515 §4.1.11
+  bool has_b64 = false;            ///< RFC 7797 §3
+  bool has_key_reference = false;  ///< jwk, jku, x5u or x5c (RFC 7515 §4.1.2-6)
   bool has_kid = false;
-  bool bad_kid = false;           ///< kid present but not a string
-  bool bad_typ = false;           ///< typ present but not a string
+  bool bad_kid = false;  ///< kid present but not a string
+  bool bad_typ = false;  ///< typ present but not a string
 };
 
 struct ClaimsAccess {

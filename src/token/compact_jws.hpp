@@ -24,8 +24,7 @@ std::optional<CompactJws> split_compact(std::string_view token) noexcept;
 /// Scans `json` (a decoded header or payload, named `part` in messages) and
 /// checks it is one strict JSON object. Failures: malformed, or invalid_claim
 /// for duplicate member names (DESIGN §2).
-Result<void> scan_json_object(JsonScanner& scanner, std::string_view json, JsonVisitor* visitor,
-                              const char* part);
+Result<void> scan_json_object(JsonScanner& scanner, std::string_view json, JsonVisitor* visitor, const char* part);
 
 }  // namespace authcore::detail
 

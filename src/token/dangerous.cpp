@@ -1,8 +1,8 @@
 #include "authcore/dangerous.hpp"
 
 #include "detail/base64url.hpp"
-#include "token/compact_jws.hpp"
 #include "detail/json_scanner.hpp"
+#include "token/compact_jws.hpp"
 
 namespace authcore::dangerous {
 

@@ -14,8 +14,8 @@ HmacKey::HmacKey(std::shared_ptr<const detail::HmacSha256> mac, std::string kid)
 
 Result<HmacKey> HmacKey::from_bytes(std::string_view bytes, std::string kid) {
   if (bytes.size() < min_size) {
-    return Error{ErrorCode::invalid_key, "an HS256 key needs at least 32 bytes (RFC 7518 §3.2); got " +
-                                             std::to_string(bytes.size())};
+    return Error{ErrorCode::invalid_key,
+                 "an HS256 key needs at least 32 bytes (RFC 7518 §3.2); got " + std::to_string(bytes.size())};
   }
   if (!detail::is_valid_utf8(kid)) return Error{ErrorCode::invalid_key, "kid is not valid UTF-8"};
   return HmacKey(std::make_shared<const detail::HmacSha256>(bytes), std::move(kid));
@@ -40,8 +40,7 @@ HmacKey HmacKey::generate(std::string kid) {
 
 KeyRing::KeyRing(HmacKey key) { keys_.push_back(std::move(key)); }
 
-KeyRing::KeyRing(std::vector<HmacKey> keys, std::size_t current) noexcept
-    : keys_(std::move(keys)), current_(current) {}
+KeyRing::KeyRing(std::vector<HmacKey> keys, std::size_t current) noexcept : keys_(std::move(keys)), current_(current) {}
 
 Result<KeyRing> KeyRing::create(std::vector<HmacKey> keys, std::string_view current_kid) {
   if (keys.empty()) return Error{ErrorCode::invalid_key, "a key ring needs at least one key"};
@@ -51,11 +50,10 @@ Result<KeyRing> KeyRing::create(std::vector<HmacKey> keys, std::string_view curr
       return Error{ErrorCode::invalid_key, "two keys in the ring share the kid \"" + i->kid() + "\""};
     }
   }
-  const auto current = std::find_if(keys.begin(), keys.end(),
-                                    [&](const HmacKey& key) { return key.kid() == current_kid; });
+  const auto current =
+      std::find_if(keys.begin(), keys.end(), [&](const HmacKey& key) { return key.kid() == current_kid; });
   if (current == keys.end()) {
-    return Error{ErrorCode::invalid_key, "no key in the ring has the current kid \"" +
-                                             std::string(current_kid) + "\""};
+    return Error{ErrorCode::invalid_key, "no key in the ring has the current kid \"" + std::string(current_kid) + "\""};
   }
   const auto index = static_cast<std::size_t>(current - keys.begin());
   return KeyRing(std::move(keys), index);

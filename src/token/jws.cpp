@@ -3,9 +3,9 @@
 #include <string>
 
 #include "detail/base64url.hpp"
+#include "detail/hmac_sha256.hpp"
 #include "token/claims_reader.hpp"
 #include "token/compact_jws.hpp"
-#include "detail/hmac_sha256.hpp"
 #include "token/key_access.hpp"
 #include "token/scratch_buffer.hpp"
 

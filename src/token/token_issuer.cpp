@@ -8,9 +8,9 @@
 #include "detail/hmac_sha256.hpp"
 #include "detail/json_scanner.hpp"
 #include "detail/json_writer.hpp"
+#include "detail/random_id.hpp"
 #include "token/key_access.hpp"
 #include "token/known_headers.hpp"
-#include "detail/random_id.hpp"
 
 namespace authcore {
 namespace {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <utility>
 
-#include "token/claims_reader.hpp"
 #include "detail/json_scanner.hpp"
+#include "token/claims_reader.hpp"
 #include "token/jws.hpp"
 #include "token/known_headers.hpp"
 
@@ -23,8 +23,8 @@ VerifyOptions clamped(VerifyOptions options) {
 
 // What the JWS layer (DESIGN §3 steps 1-5) needs of the options.
 detail::JwsPolicy jws_policy(const VerifyOptions& options) noexcept {
-  const bool hs256 = std::find(options.algorithms.begin(), options.algorithms.end(), Algorithm::HS256) !=
-                     options.algorithms.end();
+  const bool hs256 =
+      std::find(options.algorithms.begin(), options.algorithms.end(), Algorithm::HS256) != options.algorithms.end();
   return detail::JwsPolicy{hs256, options.max_token_bytes};
 }
 
@@ -113,16 +113,17 @@ Result<Claims> TokenVerifier::verify(std::string_view token) const noexcept {
 Result<void> TokenVerifier::verify_into(std::string_view token, Claims& claims) const noexcept {
   detail::JsonScanner scanner;
   // Steps 1-5: size, segments, header, key, MAC (RFC 7515).
-  if (auto authentic = detail::verify_jws(token, keys_, jws_policy(options_), scanner, claims, known_headers_.get()); !authentic) return authentic;
+  if (auto authentic = detail::verify_jws(token, keys_, jws_policy(options_), scanner, claims, known_headers_.get());
+      !authentic)
+    return authentic;
   // 6. Only an authentic payload is parsed.
   if (auto read = detail::ClaimsAccess::read_payload(scanner, claims); !read) return read;
 
   // 7. The claims (RFC 7519 §7.2 step 10 and §4.1).
   if (options_.expected_type && !type_matches(claims.type(), *options_.expected_type)) {
     return reject(ErrorCode::wrong_token_type,
-                  "token typ is not that of a" + std::string(*options_.expected_type == TokenType::access
-                                                                 ? "n access token"
-                                                                 : " refresh token"));
+                  "token typ is not that of a" +
+                      std::string(*options_.expected_type == TokenType::access ? "n access token" : " refresh token"));
   }
   if (auto checked = check_times(claims, options_, clock_->unix_seconds()); !checked) return checked;
   return check_parties(claims, options_);

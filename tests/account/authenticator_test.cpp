@@ -80,9 +80,13 @@ TEST_CASE("signup validates username, password and e-mail", "[authenticator]") {
   CHECK(f.events.contains(SecurityEventKind::signup, "alice.b-c_9"));
   CHECK(f.auth.signup("nomail", "correct horse"));
 
-  const std::pair<const char*, const char*> bad_usernames[] = {
-      {"ab", "too short"}, {"x' OR '1'='1", "quote and spaces"}, {"; DROP TABLE users; --", "SQL"},
-      {"jos\xc3\xa9", "non-ASCII"}, {"with space", "space"}, {"a/b", "slash"}, {"", "empty"}};
+  const std::pair<const char*, const char*> bad_usernames[] = {{"ab", "too short"},
+                                                               {"x' OR '1'='1", "quote and spaces"},
+                                                               {"; DROP TABLE users; --", "SQL"},
+                                                               {"jos\xc3\xa9", "non-ASCII"},
+                                                               {"with space", "space"},
+                                                               {"a/b", "slash"},
+                                                               {"", "empty"}};
   for (const auto& [username, why] : bad_usernames) {
     INFO(why);
     CHECK(code_of(f.auth.signup(username, "correct horse")) == ErrorCode::invalid_argument);
@@ -91,8 +95,8 @@ TEST_CASE("signup validates username, password and e-mail", "[authenticator]") {
   CHECK(f.auth.signup(std::string(64, 'a'), "pw-ok"));
   CHECK(code_of(f.auth.signup("bob", "")) == ErrorCode::invalid_argument);
   CHECK(code_of(f.auth.signup("bob", std::string(4097, 'p'))) == ErrorCode::invalid_argument);
-  for (const char* email : {"no-at-sign", "a@b", "@example.com", "a@.example.com", "a..b@example.com",
-                            "a@example..com", "a b@example.com", "a@-example.com", "a@example.com\n"}) {
+  for (const char* email : {"no-at-sign", "a@b", "@example.com", "a@.example.com", "a..b@example.com", "a@example..com",
+                            "a b@example.com", "a@-example.com", "a@example.com\n"}) {
     INFO(email);
     CHECK(code_of(f.auth.signup("bob", "correct horse", std::string_view(email))) == ErrorCode::invalid_argument);
   }
@@ -153,7 +157,8 @@ TEST_CASE("a passlib bcrypt user logs in and is upgraded to Argon2id", "[authent
 TEST_CASE("failed logins are throttled per username and per client, and the throttle expires", "[authenticator]") {
   Fixture f;
   REQUIRE(f.auth.signup("alice", "correct horse"));
-  for (int i = 0; i < 5; ++i) CHECK(code_of(f.auth.login("alice", "wrong", "10.0.0.1")) == ErrorCode::invalid_credentials);
+  for (int i = 0; i < 5; ++i)
+    CHECK(code_of(f.auth.login("alice", "wrong", "10.0.0.1")) == ErrorCode::invalid_credentials);
   // The sixth failure starts the back-off.
   CHECK(code_of(f.auth.login("alice", "wrong", "10.0.0.1")) == ErrorCode::invalid_credentials);
   const auto throttled = f.auth.login("alice", "correct horse", "10.0.0.2");
@@ -277,7 +282,7 @@ TEST_CASE("the session cache trusts 'active' for its staleness and 'ended' for e
   REQUIRE(b.authenticate(pair->access_token));  // cached as active by b
   REQUIRE(a.logout(pair->access_token));
   CHECK(code_of(a.authenticate(pair->access_token)) == ErrorCode::revoked);  // a knows at once
-  CHECK(b.authenticate(pair->access_token));  // b within its staleness
+  CHECK(b.authenticate(pair->access_token));                                 // b within its staleness
   clock.advance(1001ms);
   CHECK(code_of(b.authenticate(pair->access_token)) == ErrorCode::revoked);
 
@@ -304,7 +309,8 @@ TEST_CASE("the asynchronous entry points call back exactly once", "[authenticato
   CHECK(f.auth.authenticate(pair->access_token));
 
   std::promise<Result<User>> refused;
-  f.auth.signup_async("x", SecretBytes("pw"), std::nullopt, [&](Result<User> user) { refused.set_value(std::move(user)); });
+  f.auth.signup_async("x", SecretBytes("pw"), std::nullopt,
+                      [&](Result<User> user) { refused.set_value(std::move(user)); });
   CHECK(code_of(refused.get_future().get()) == ErrorCode::invalid_argument);
 
   std::promise<Result<TokenPair>> wrong;
@@ -326,10 +332,16 @@ TEST_CASE("a saturated HashGate refuses logins with overloaded", "[authenticator
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
   std::atomic<int> held{0};
-  options.hash_gate->submit([&held, released] { ++held; released.wait(); }, [](Result<void>) {});
+  options.hash_gate->submit(
+      [&held, released] {
+        ++held;
+        released.wait();
+      },
+      [](Result<void>) {});
   while (held.load() == 0) std::this_thread::yield();
   std::promise<Result<TokenPair>> queued;
-  f.auth.login_async("alice", SecretBytes("correct horse"), "", [&](Result<TokenPair> p) { queued.set_value(std::move(p)); });
+  f.auth.login_async("alice", SecretBytes("correct horse"), "",
+                     [&](Result<TokenPair> p) { queued.set_value(std::move(p)); });
   const auto refused = f.auth.login("alice", "correct horse");
   REQUIRE_FALSE(refused);
   CHECK(refused.error().code == ErrorCode::overloaded);
@@ -349,8 +361,8 @@ TEST_CASE("a throwing security-event hook does not break authentication", "[auth
 
 TEST_CASE("tokens without a session are refused unless migration mode accepts them", "[authenticator]") {
   // What the FastAPI tutorial issues with PyJWT: typ JWT, sub and exp, no sid.
-  const std::string legacy =
-      test::forge(R"({"alg":"HS256","typ":"JWT"})", R"({"sub":"johndoe","exp":)" + std::to_string(test::kNow + 600) + "}");
+  const std::string legacy = test::forge(R"({"alg":"HS256","typ":"JWT"})",
+                                         R"({"sub":"johndoe","exp":)" + std::to_string(test::kNow + 600) + "}");
   Fixture strict;
   CHECK(code_of(strict.auth.authenticate(legacy)) == ErrorCode::missing_claim);
 

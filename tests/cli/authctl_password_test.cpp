@@ -42,8 +42,8 @@ TEST_CASE("hash prints an Argon2id PHC string that verify-password accepts", "[c
   const std::string stored = test::output_line(hashed);
   CHECK(stored.rfind("$argon2id$v=19$m=65536,t=2,p=1$", 0) == 0);
 
-  CHECK(verify_password(stored, "correct horse") == 0);    // the newline was stripped
-  CHECK(verify_password(stored, "correct horse\n") == 0);  // ... on both sides
+  CHECK(verify_password(stored, "correct horse") == 0);      // the newline was stripped
+  CHECK(verify_password(stored, "correct horse\n") == 0);    // ... on both sides
   CHECK(verify_password(stored, "correct horse\n\n") == 1);  // only one newline is
   CHECK(verify_password(stored, "Correct horse") == 1);
 }

@@ -33,8 +33,7 @@ nlohmann::json decoded_part(const std::string& token, const char* part) {
 
 // A payload with this much life left (negative: expired that long ago).
 std::string payload_expiring_in(std::int64_t seconds) {
-  return R"({"sub":"alice","iat":)" + std::to_string(now() - 60) + R"(,"exp":)" + std::to_string(now() + seconds) +
-         "}";
+  return R"({"sub":"alice","iat":)" + std::to_string(now() - 60) + R"(,"exp":)" + std::to_string(now() + seconds) + "}";
 }
 
 // `authctl verify --secret-file <key file> <args>`.
@@ -248,27 +247,25 @@ TEST_CASE("issue --ttl accepts seconds and s, m, h, d, and 15 minutes by default
 }
 
 TEST_CASE("issue refuses a bad --ttl with exit 2 and no token", "[cli][issue][ttl]") {
-  const auto ttl = GENERATE(as<std::string>{}, "0", "0m", "-5", "+5", "1h30", "15 m", " 15m", "15m ", "m", "",
-                            "1.5h", "15M", "15min", "0x10", "1e3", "99999999999999999999",  // over 2^64
-                            "106751991167301d",                                           // seconds over 2^63
-                            "9223372036854775807");  // fits, but iat + ttl does not
+  const auto ttl = GENERATE(as<std::string>{}, "0", "0m", "-5", "+5", "1h30", "15 m", " 15m", "15m ", "m", "", "1.5h",
+                            "15M", "15min", "0x10", "1e3", "99999999999999999999",  // over 2^64
+                            "106751991167301d",                                     // seconds over 2^63
+                            "9223372036854775807");                                 // fits, but iat + ttl does not
   INFO("--ttl '" << ttl << "'");
-  check_failure(authctl({"issue", "--secret-file", key_file().path(), "--sub", "alice", "--ttl=" + ttl}), 2,
-                "usage");
+  check_failure(authctl({"issue", "--secret-file", key_file().path(), "--sub", "alice", "--ttl=" + ttl}), 2, "usage");
 }
 
 TEST_CASE("issue --claim: string values, and the refused forms", "[cli][issue][claim]") {
   SECTION("values are strings, may be empty and may contain '='") {
-    const auto payload =
-        decoded_part(test::issue_token({"--sub", "a", "--claim", "n=42", "--claim", "e=", "--claim", "q=a=b"}),
-                     "payload");
+    const auto payload = decoded_part(
+        test::issue_token({"--sub", "a", "--claim", "n=42", "--claim", "e=", "--claim", "q=a=b"}), "payload");
     CHECK(payload.at("n") == "42");
     CHECK(payload.at("e") == "");
     CHECK(payload.at("q") == "a=b");
   }
   SECTION("refused with exit 2") {
-    const auto claim = GENERATE(as<std::string>{}, "role", "=admin", "sub=bob", "exp=1", "iat=1", "nbf=1",
-                                "iss=x", "aud=x", "jti=x", "sid=x",
+    const auto claim = GENERATE(as<std::string>{}, "role", "=admin", "sub=bob", "exp=1", "iat=1", "nbf=1", "iss=x",
+                                "aud=x", "jti=x", "sid=x",
                                 "line\nbreak",  // quoted in the message, which must stay one line
                                 "k=\xff");      // not UTF-8
     INFO("--claim " << claim);
@@ -299,8 +296,7 @@ TEST_CASE("verify and decode read TOKEN from stdin when it is -", "[cli][verify]
   CHECK(decoded.out == authctl({"decode", token}).out);
 }
 
-TEST_CASE("decode prints header and payload as one JSON object, and warns that nothing was verified",
-          "[cli][decode]") {
+TEST_CASE("decode prints header and payload as one JSON object, and warns that nothing was verified", "[cli][decode]") {
   const std::string header = R"({"alg":"HS256","typ":"at+jwt"})";
   const std::string payload = R"({"sub":"alice","exp":1,"big":123456789012345678901234567890})";
   // Expired and signed with another key: decode does not care.
@@ -320,8 +316,8 @@ TEST_CASE("decode still refuses oversize and non-base64url input, with exit 1", 
 }
 
 TEST_CASE("a token issued by authctl verifies in PyJWT", "[cli][interop]") {
-  const std::string token = test::issue_token({"--sub", "alice", "--iss", "https://issuer.example", "--aud", "api",
-                                               "--kid", "k1", "--claim", "role=admin"});
+  const std::string token = test::issue_token(
+      {"--sub", "alice", "--iss", "https://issuer.example", "--aud", "api", "--kid", "k1", "--claim", "role=admin"});
   const auto result =
       test::run_python(kPyjwtScript, {"verify", test::hex(test::kKeyBytes), "https://issuer.example", "api"}, token);
   REQUIRE(result.exit_code == 0);

@@ -23,8 +23,8 @@ TEST_CASE("base64url round-trips every length and byte value", "[base64url]") {
 
 TEST_CASE("RFC 4648 §10 vectors, in the URL alphabet without padding", "[base64url]") {
   const std::pair<const char*, const char*> vectors[] = {
-      {"", ""}, {"f", "Zg"}, {"fo", "Zm8"}, {"foo", "Zm9v"}, {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"},
-      {"foobar", "Zm9vYmFy"}, {"\xfb\xff", "-_8"}};
+      {"", ""},           {"f", "Zg"},          {"fo", "Zm8"},          {"foo", "Zm9v"},
+      {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"}, {"\xfb\xff", "-_8"}};
   for (const auto& [plain, encoded] : vectors) {
     CHECK(base64url_encode(plain) == encoded);
     std::string decoded;
@@ -41,14 +41,14 @@ TEST_CASE("base64url decoding is strict", "[base64url]") {
       "Zm9v+w"s,    // '+' is standard base64, not base64url
       "Zm9v/w"s,    // '/'
       "Zm 9v"s,     // whitespace inside
-      "Zm9v\n"s,   // trailing newline
-      "\tZm9v"s,   // leading tab
+      "Zm9v\n"s,    // trailing newline
+      "\tZm9v"s,    // leading tab
       "Z"s,         // 4k+1 characters never decode
       "Zm9vY"s,     // 4k+1
       "Zh"s,        // non-canonical: the unused 4 low bits of 'h' are not zero
       "Zm9"s,       // non-canonical: "fo" is "Zm8"; the unused 2 low bits of '9' are not zero
-      "Zm9v\x80"s, // non-ASCII
-      "Zm9v\0"s,   // NUL
+      "Zm9v\x80"s,  // non-ASCII
+      "Zm9v\0"s,    // NUL
   };
   for (const auto& text : rejected) {
     INFO(text);

@@ -29,10 +29,8 @@ TEST_CASE("RFC 4231 HMAC-SHA256 test cases", "[hmac]") {
     std::string key, data, mac;
   };
   const Case cases[] = {
-      {std::string(20, '\x0b'), "Hi There",
-       "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"},
-      {"Jefe", "what do ya want for nothing?",
-       "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"},
+      {std::string(20, '\x0b'), "Hi There", "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"},
+      {"Jefe", "what do ya want for nothing?", "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"},
       {std::string(20, '\xaa'), std::string(50, '\xdd'),
        "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"},
       {std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First",
@@ -47,13 +45,13 @@ TEST_CASE("RFC 4231 HMAC-SHA256 test cases", "[hmac]") {
 
 TEST_CASE("the precomputed HMAC agrees with OpenSSL's one-shot HMAC for many sizes", "[hmac]") {
   std::string message;
-  for (const std::size_t key_size : {std::size_t{32}, std::size_t{63}, std::size_t{64}, std::size_t{65}, std::size_t{200}}) {
+  for (const std::size_t key_size :
+       {std::size_t{32}, std::size_t{63}, std::size_t{64}, std::size_t{65}, std::size_t{200}}) {
     const std::string key(key_size, 'k');
     const HmacSha256 mac(key);
     for (int i = 0; i < 300; ++i) {
       const auto digest = mac.mac(message);
-      CHECK(std::string(reinterpret_cast<const char*>(digest.data()), 32) ==
-            authcore::test::hmac_sha256(key, message));
+      CHECK(std::string(reinterpret_cast<const char*>(digest.data()), 32) == authcore::test::hmac_sha256(key, message));
       message.push_back(static_cast<char>(i));
     }
   }

@@ -5,9 +5,9 @@
 // nlohmann rejects, except numbers beyond a double's range, which nlohmann
 // refuses and the scanner keeps exactly.
 #include <cmath>
+#include <cstdlib>
 #include <iostream>
 #include <map>
-#include <cstdlib>
 #include <random>
 #include <string>
 #include <vector>
@@ -85,9 +85,25 @@ class Generator {
   }
 
   std::string string_literal() {
-    static const char* const pieces[] = {"a",      "key",    "\\\"",   "\\\\",   "\\/",     "\\n",     "\\t",
-                                         "\\u0041", "\\u00e9", "\\u20ac", "\\ud83d\\ude00", "\\u0000", "\xc3\xa9",
-                                         "\xe2\x82\xac", "\xf0\x9f\x98\x80", " ", "\x7f", "sub", "exp"};
+    static const char* const pieces[] = {"a",
+                                         "key",
+                                         "\\\"",
+                                         "\\\\",
+                                         "\\/",
+                                         "\\n",
+                                         "\\t",
+                                         "\\u0041",
+                                         "\\u00e9",
+                                         "\\u20ac",
+                                         "\\ud83d\\ude00",
+                                         "\\u0000",
+                                         "\xc3\xa9",
+                                         "\xe2\x82\xac",
+                                         "\xf0\x9f\x98\x80",
+                                         " ",
+                                         "\x7f",
+                                         "sub",
+                                         "exp"};
     std::string text = "\"";
     const std::size_t count = pick(4);
     for (std::size_t i = 0; i < count; ++i) text += pieces[pick(std::size(pieces) - 1)];
@@ -99,19 +115,20 @@ class Generator {
     switch (pick(5)) {
       case 0: text += "0"; break;
       case 1: text += std::to_string(pick(1000)); break;
-      case 2: text += std::to_string(random_()); break;                     // up to 2^64
+      case 2: text += std::to_string(random_()); break;                             // up to 2^64
       case 3: text += std::to_string(random_()) + std::to_string(pick(99)); break;  // beyond 2^64
       case 4: text += std::to_string(1 + pick(8)) + "." + std::to_string(pick(999)); break;
       default: text += "1700000000"; break;
     }
-    if (chance(0.2)) text += (chance(0.5) ? "e" : "E") + std::string(chance(0.3) ? "-" : "") + std::to_string(pick(400));
+    if (chance(0.2))
+      text += (chance(0.5) ? "e" : "E") + std::string(chance(0.3) ? "-" : "") + std::to_string(pick(400));
     return text;
   }
 
   // Damage: flip a byte, insert a structural or invalid byte, or truncate.
   void mutate(std::string& text) {
-    static const char kBytes[] = {'"', '\\', ',', ':', '{', '}', '[', ']', '0', 'e', '-', '+', '.', ' ', '\n',
-                                  '\x01', '\x1f', '\x80', '\xc0', '\xed', '\xf5', '\xff', 'N', '/', '\''};
+    static const char kBytes[] = {'"', '\\', ',',    ':',    '{',    '}',    '[',    ']',    '0',    'e', '-', '+', '.',
+                                  ' ', '\n', '\x01', '\x1f', '\x80', '\xc0', '\xed', '\xf5', '\xff', 'N', '/', '\''};
     if (text.empty()) return;
     switch (pick(2)) {
       case 0: text[pick(text.size() - 1)] = kBytes[pick(sizeof kBytes - 1)]; break;

@@ -34,11 +34,21 @@ struct Recorder final : JsonVisitor {
 
 TEST_CASE("strict JSON that is accepted", "[json]") {
   const std::string accepted[] = {
-      "{}", "[]", "0", "-0", "1.5e-3", "1E+2", "\"\"", "true", "false", "null", " \t\r\n{ } \n",
+      "{}",
+      "[]",
+      "0",
+      "-0",
+      "1.5e-3",
+      "1E+2",
+      "\"\"",
+      "true",
+      "false",
+      "null",
+      " \t\r\n{ } \n",
       R"({"a":[1,{"b":null}],"c":"\u00e9\ud83d\ude00\/\b\f\n\r\t\"\\"})",
       "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xef\xbf\xbf \xf4\x8f\xbf\xbf\"",
-      "\"\x7f\"",      // DEL is not a control character in RFC 8259
-      R"("\u0000")",   // an escaped NUL is fine
+      "\"\x7f\"",     // DEL is not a control character in RFC 8259
+      R"("\u0000")",  // an escaped NUL is fine
       R"({"a":1,"A":2,"a ":3})",
   };
   for (const auto& text : accepted) {
@@ -55,14 +65,14 @@ TEST_CASE("strict JSON rejections carry the documented status", "[json]") {
       {R"({"a"})", JsonStatus::syntax_error},
       {R"({"a":1,})", JsonStatus::syntax_error},  // trailing comma
       {"[1,]", JsonStatus::syntax_error},
-      {"{'a':1}", JsonStatus::syntax_error},      // single quotes
+      {"{'a':1}", JsonStatus::syntax_error},  // single quotes
       {"{a:1}", JsonStatus::syntax_error},
       {"NaN", JsonStatus::syntax_error},
       {"Infinity", JsonStatus::syntax_error},
       {"-Infinity", JsonStatus::invalid_number},
       {"nul", JsonStatus::syntax_error},
       {"True", JsonStatus::syntax_error},
-      {"{/*c*/}", JsonStatus::syntax_error},       // comments
+      {"{/*c*/}", JsonStatus::syntax_error},  // comments
       {"{}//c", JsonStatus::trailing_data},
       {"{} {}", JsonStatus::trailing_data},
       {"{}x", JsonStatus::trailing_data},
@@ -83,10 +93,10 @@ TEST_CASE("strict JSON rejections carry the documented status", "[json]") {
       {R"("\x41")", JsonStatus::invalid_escape},
       {R"("\u12")", JsonStatus::invalid_escape},
       {R"("\u12G4")", JsonStatus::invalid_escape},
-      {R"("\ud800")", JsonStatus::invalid_escape},         // lone high surrogate
-      {R"("\udc00")", JsonStatus::invalid_escape},         // lone low surrogate
-      {R"("\ud800\u0041")", JsonStatus::invalid_escape},   // high + non-surrogate
-      {R"("\ud800\ud800")", JsonStatus::invalid_escape},   // high + high
+      {R"("\ud800")", JsonStatus::invalid_escape},        // lone high surrogate
+      {R"("\udc00")", JsonStatus::invalid_escape},        // lone low surrogate
+      {R"("\ud800\u0041")", JsonStatus::invalid_escape},  // high + non-surrogate
+      {R"("\ud800\ud800")", JsonStatus::invalid_escape},  // high + high
       {R"("\ud800x")", JsonStatus::invalid_escape},
       {"\"\xff\"", JsonStatus::invalid_utf8},
       {"\"\xc0\x80\"", JsonStatus::invalid_utf8},          // overlong NUL
@@ -95,10 +105,10 @@ TEST_CASE("strict JSON rejections carry the documented status", "[json]") {
       {"\"\xed\xa0\x80\"", JsonStatus::invalid_utf8},      // encoded surrogate U+D800
       {"\"\xf4\x90\x80\x80\"", JsonStatus::invalid_utf8},  // above U+10FFFF
       {"\"\xf5\x80\x80\x80\"", JsonStatus::invalid_utf8},
-      {"\"\xc3\"", JsonStatus::invalid_utf8},              // truncated sequence
+      {"\"\xc3\"", JsonStatus::invalid_utf8},  // truncated sequence
       {"\"\xe2\x82\"", JsonStatus::invalid_utf8},
-      {"\"\x80\"", JsonStatus::invalid_utf8},              // lone continuation byte
-      {"\xef\xbb\xbf{}", JsonStatus::syntax_error},        // byte order mark
+      {"\"\x80\"", JsonStatus::invalid_utf8},        // lone continuation byte
+      {"\xef\xbb\xbf{}", JsonStatus::syntax_error},  // byte order mark
       {R"({"a":1,"a":2})", JsonStatus::duplicate_name},
       {R"({"a":1,"\u0061":2})", JsonStatus::duplicate_name},
       {R"({"x":{"a":1,"b":{},"a":3}})", JsonStatus::duplicate_name},
@@ -142,8 +152,8 @@ TEST_CASE("the visitor sees top-level members with unescaped names and exact val
   const auto result = scanner.scan(R"({"a" : [1, 2] ,"b\u0021":{"c":"d"},"n":-1.50e3})", &recorder);
   REQUIRE(result);
   CHECK(result.root.kind == JsonKind::object);
-  CHECK(recorder.members == std::vector<std::pair<std::string, std::string>>{
-                                {"a", "[1, 2]"}, {"b!", R"({"c":"d"})"}, {"n", "-1.50e3"}});
+  CHECK(recorder.members ==
+        std::vector<std::pair<std::string, std::string>>{{"a", "[1, 2]"}, {"b!", R"({"c":"d"})"}, {"n", "-1.50e3"}});
   Recorder elements;
   REQUIRE(scanner.scan(R"([ "x", {"y":1} ,3])", &elements));
   CHECK(elements.elements == std::vector<std::string>{R"("x")", R"({"y":1})", "3"});

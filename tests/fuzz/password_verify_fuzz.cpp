@@ -40,8 +40,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view stored = split == std::string_view::npos ? input : input.substr(split + 1);
 
   const auto& policy = hasher().policy();
-  const detail::Argon2Caps caps{static_cast<std::uint32_t>(policy.max_memory_bytes / 1024), PasswordPolicy::max_time_cost,
-                                PasswordPolicy::max_parallelism};
+  const detail::Argon2Caps caps{static_cast<std::uint32_t>(policy.max_memory_bytes / 1024),
+                                PasswordPolicy::max_time_cost, PasswordPolicy::max_parallelism};
   const bool argon2 = detail::parse_argon2(stored, caps).has_value();
   const auto bcrypt = detail::parse_bcrypt(stored, PasswordPolicy::max_bcrypt_cost);
   const auto pbkdf2 = detail::parse_pbkdf2_sha256(stored, PasswordPolicy::max_pbkdf2_rounds);

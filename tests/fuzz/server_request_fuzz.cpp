@@ -21,8 +21,7 @@ using namespace authcore_server;
 
 struct World {
   authcore::InMemoryUserStore store;
-  authcore::Authenticator auth{store, authcore::HmacKey::from_bytes("fuzz-server-key-0123456789abcdef-01").value(),
-                               [] {
+  authcore::Authenticator auth{store, authcore::HmacKey::from_bytes("fuzz-server-key-0123456789abcdef-01").value(), [] {
                                  authcore::AuthenticatorOptions options;
                                  options.password_policy =
                                      authcore::PasswordPolicy::custom(1, authcore::PasswordPolicy::min_memory_bytes);

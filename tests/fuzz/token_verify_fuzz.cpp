@@ -52,7 +52,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string token(input);
   if (signed_mode) {
     const auto split = input.find('\0');
-    const auto header = split == std::string_view::npos ? std::string_view(R"({"alg":"HS256"})") : input.substr(0, split);
+    const auto header =
+        split == std::string_view::npos ? std::string_view(R"({"alg":"HS256"})") : input.substr(0, split);
     const auto payload = split == std::string_view::npos ? input : input.substr(split + 1);
     token = sign(header, payload);
   }
@@ -65,8 +66,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto first_dot = token.find('.');
     std::string header_json, payload_json;
     if (!authcore::detail::base64url_decode(std::string_view(token).substr(0, first_dot), header_json) ||
-        !authcore::detail::base64url_decode(
-            std::string_view(token).substr(first_dot + 1, last_dot - first_dot - 1), payload_json) ||
+        !authcore::detail::base64url_decode(std::string_view(token).substr(first_dot + 1, last_dot - first_dot - 1),
+                                            payload_json) ||
         sign(header_json, payload_json) != token) {
       std::abort();
     }

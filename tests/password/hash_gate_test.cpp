@@ -133,8 +133,7 @@ HashGateOptions gate_options(std::size_t workers, std::size_t max_waiters, std::
 
 }  // namespace
 
-TEST_CASE("N=2, Q=4: two run, four wait and expire at their deadline, the rest are refused at once",
-          "[.][hash_gate]") {
+TEST_CASE("N=2, Q=4: two run, four wait and expire at their deadline, the rest are refused at once", "[.][hash_gate]") {
   HashGate gate(gate_options(2, 4, 60s));
   CompletionLog log(32);
   Counter started, release;
@@ -195,7 +194,8 @@ TEST_CASE("32 concurrent logins through N=2, Q=4 never hash more than 2 at once"
   for (int i = 0; i < 32; ++i) {
     callers.emplace_back([&] {
       go.wait_for(1);
-      const auto check = gate.run([&] { return probe.measure([&] { return hasher.verify("correct horse", stored); }); });
+      const auto check =
+          gate.run([&] { return probe.measure([&] { return hasher.verify("correct horse", stored); }); });
       if (check && *check == PasswordCheck::match) {
         ++matched;
       } else if (!check && check.error().code == ErrorCode::overloaded) {
@@ -269,11 +269,12 @@ TEST_CASE("run() on the gate's own threads is refused instead of deadlocking", "
 
   CompletionLog log(1);
   std::optional<Error> from_completion;
-  gate.submit([] {}, [&, done = log.completion_for(0)](Result<void> outcome) {
-    const Result<int> inner = gate.run([] { return 1; });
-    if (!inner) from_completion = inner.error();
-    done(std::move(outcome));
-  });
+  gate.submit([] {},
+              [&, done = log.completion_for(0)](Result<void> outcome) {
+                const Result<int> inner = gate.run([] { return 1; });
+                if (!inner) from_completion = inner.error();
+                done(std::move(outcome));
+              });
   REQUIRE(log.wait_for(1));
   REQUIRE(from_completion);
   CHECK(from_completion->code == ErrorCode::invalid_argument);

@@ -83,7 +83,7 @@ TEST_CASE("Argon2 parameters are read exactly and capped", "[argon2]") {
   CHECK(parsed->hash_bytes == 32);
 
   const std::pair<const char*, bool> boundaries[] = {
-      {"m=1048576,t=16,p=8", true}, {"m=1048577,t=16,p=8", false}, {"m=1048576,t=17,p=8", false},
+      {"m=1048576,t=16,p=8", true},  {"m=1048577,t=16,p=8", false}, {"m=1048576,t=17,p=8", false},
       {"m=1048576,t=16,p=9", false}, {"m=64,t=1,p=8", true},        {"m=63,t=1,p=8", false},
   };
   for (const auto& [parameters, accepted] : boundaries) {
@@ -110,11 +110,9 @@ TEST_CASE("passlib pbkdf2_sha256 rounds up to the cap are accepted and the salt 
   CHECK_FALSE(parse_pbkdf2_sha256("$pbkdf2-sha256$10000001" + tail, 10'000'000));
   // An empty salt is what passlib writes for salt_size=0.
   CHECK(parse_pbkdf2_sha256("$pbkdf2-sha256$1$$BkTXgIydUSBvrfRcrHEvdBTMVFuN0T8RdVsEThd.9Dc", 10)->salt_size == 0);
-  CHECK_FALSE(parse_pbkdf2_sha256("$pbkdf2-sha256$1$" + std::string(1368, 'A') +
-                                      "$BkTXgIydUSBvrfRcrHEvdBTMVFuN0T8RdVsEThd.9Dc",
-                                  10));
-  CHECK(parse_pbkdf2_sha256("$pbkdf2-sha256$1$" + std::string(1364, 'A') +
-                                "$BkTXgIydUSBvrfRcrHEvdBTMVFuN0T8RdVsEThd.9Dc",
-                            10)
+  CHECK_FALSE(parse_pbkdf2_sha256(
+      "$pbkdf2-sha256$1$" + std::string(1368, 'A') + "$BkTXgIydUSBvrfRcrHEvdBTMVFuN0T8RdVsEThd.9Dc", 10));
+  CHECK(parse_pbkdf2_sha256(
+            "$pbkdf2-sha256$1$" + std::string(1364, 'A') + "$BkTXgIydUSBvrfRcrHEvdBTMVFuN0T8RdVsEThd.9Dc", 10)
             ->salt_size == 1023);
 }

@@ -42,7 +42,8 @@ std::string lower(std::string text) {
 HttpReply to_reply(const http::response<http::string_body>& response) {
   HttpReply reply;
   reply.status = static_cast<int>(response.result_int());
-  for (const auto& field : response) reply.headers[lower(std::string(field.name_string()))] = std::string(field.value());
+  for (const auto& field : response)
+    reply.headers[lower(std::string(field.name_string()))] = std::string(field.value());
   reply.body = response.body();
   return reply;
 }
@@ -89,7 +90,8 @@ std::vector<Backend> backends() {
   std::vector<Backend> all{{"sqlite", temporary_database()}};
   if (const char* url = std::getenv("AUTHCORE_TEST_POSTGRES_URL"); url != nullptr && *url != '\0') {
     all.push_back({"postgres", url});
-  } else if (const char* required = std::getenv("AUTHCORE_REQUIRE_POSTGRES"); required && std::string(required) == "1") {
+  } else if (const char* required = std::getenv("AUTHCORE_REQUIRE_POSTGRES");
+             required && std::string(required) == "1") {
     FAIL("AUTHCORE_REQUIRE_POSTGRES=1 but AUTHCORE_TEST_POSTGRES_URL is not set");
   } else {
     WARN("PostgreSQL server tests skipped: AUTHCORE_TEST_POSTGRES_URL is not set");

@@ -17,7 +17,8 @@
 
 using namespace authcore::test;
 
-TEST_CASE("authcore-server survives two PostgreSQL restarts and loses no acknowledged sign-up", "[server][postgres][outage]") {
+TEST_CASE("authcore-server survives two PostgreSQL restarts and loses no acknowledged sign-up",
+          "[server][postgres][outage]") {
   const auto url = postgres_url_or_skip();
   if (!url) return;
   const auto script = postgres_control_or_skip();
@@ -78,8 +79,8 @@ TEST_CASE("authcore-server survives two PostgreSQL restarts and loses no acknowl
   CHECK(allowed(signup_statuses, {201, 503}));
   CHECK(allowed(me_statuses, {200, 401, 503}));
   CHECK(allowed(health_statuses, {200, 503}));
-  CHECK(health_statuses.count(503) > 0);   // the outages were seen
-  CHECK(me_statuses.count(503) > 0);       // and failed closed once the cache had expired
+  CHECK(health_statuses.count(503) > 0);  // the outages were seen
+  CHECK(me_statuses.count(503) > 0);      // and failed closed once the cache had expired
   CHECK_FALSE(acknowledged.empty());
 
   // Recovered without a restart of the server; nothing acknowledged is lost.

@@ -63,15 +63,15 @@ TEST_CASE("every route works as the FastAPI tutorial's client expects", "[server
   ServerProcess server(backend.db);
 
   const std::string username = unique_name("alice");
-  const auto created = server.post_json("/signup", {{"username", username}, {"password", kPassword},
-                                                    {"email", "alice@example.com"}});
+  const auto created =
+      server.post_json("/signup", {{"username", username}, {"password", kPassword}, {"email", "alice@example.com"}});
   REQUIRE(created.status == 201);
   CHECK(created.json() == json{{"username", username}, {"email", "alice@example.com"}});
   CHECK(created.header("Content-Type") == "application/json");
 
   // OAuth2 password grant, as FastAPI's OAuth2PasswordRequestForm takes it.
-  const auto token = server.post_form("/token", "grant_type=password&username=" + username +
-                                                    "&password=correct+horse+battery&scope=");
+  const auto token =
+      server.post_form("/token", "grant_type=password&username=" + username + "&password=correct+horse+battery&scope=");
   REQUIRE(token.status == 200);
   const json pair = token.json();
   CHECK(pair["token_type"] == "bearer");
@@ -134,23 +134,23 @@ TEST_CASE("errors have the documented statuses and JSON details", "[server]") {
     CHECK(server.request("POST", "/signup", "{not json", as_json).status == 400);
     CHECK(server.request("POST", "/signup", R"({"username":"a","password":"b"} trailing)", as_json).status == 400);
     CHECK(server.request("POST", "/signup", R"(["username","password"])", as_json).status == 422);
-    CHECK(server.post_json("/signup", {{"username", "bob"}}).status == 422);            // missing password
+    CHECK(server.post_json("/signup", {{"username", "bob"}}).status == 422);                  // missing password
     CHECK(server.post_json("/signup", {{"username", 42}, {"password", "x"}}).status == 422);  // wrong type
     CHECK(server.post_json("/signup", {{"username", "bob_ok"}, {"password", "x"}, {"email", 5}}).status == 422);
-    CHECK(server.post_json("/signup", {{"username", "b"}, {"password", "x"}}).status == 422);   // too short
+    CHECK(server.post_json("/signup", {{"username", "b"}, {"password", "x"}}).status == 422);  // too short
     CHECK(server.post_json("/signup", {{"username", "bob_ok2"}, {"password", ""}}).status == 422);
     CHECK(server.post_json("/signup", {{"username", "bob_ok3"}, {"password", "x"}, {"email", "no"}}).status == 422);
-    CHECK(server.request("POST", "/signup", R"({"username":"dup1","username":"dup2","password":"x"})", as_json)
-              .status == 422);
-    CHECK(server.request("POST", "/signup", R"({"username":"bob","password":"x"})",
-                         {{"Content-Type", "text/plain"}})
+    CHECK(
+        server.request("POST", "/signup", R"({"username":"dup1","username":"dup2","password":"x"})", as_json).status ==
+        422);
+    CHECK(server.request("POST", "/signup", R"({"username":"bob","password":"x"})", {{"Content-Type", "text/plain"}})
               .status == 415);
     CHECK(server.request("POST", "/signup", R"({"username":"bob","password":"x"})").status == 415);
     CHECK(server.request("POST", "/token", "username=a&password=b", as_json).status == 415);
-    CHECK(server.post_form("/token", "username=a&password=%zz").status == 400);   // bad percent-encoding
+    CHECK(server.post_form("/token", "username=a&password=%zz").status == 400);  // bad percent-encoding
     CHECK(server.post_form("/token", "username=a&password=%4").status == 400);
     CHECK(server.post_form("/token", "username=a&username=b&password=c").status == 422);  // duplicate field
-    CHECK(server.post_form("/token", "password=c").status == 422);                 // missing username
+    CHECK(server.post_form("/token", "password=c").status == 422);                        // missing username
     CHECK(server.post_form("/token", "username=a&password=c&grant_type=client_credentials").status == 422);
     CHECK(server.post_json("/refresh", {{"token", "x"}}).status == 422);
     CHECK(server.post_json("/refresh", {{"refresh_token", 7}}).status == 422);
@@ -175,10 +175,8 @@ TEST_CASE("errors have the documented statuses and JSON details", "[server]") {
     CHECK(server.get("/healthz?verbose=1").status == 200);
   }
   SECTION("bearer schemes") {
-    CHECK(server.request("GET", "/users/me", {}, {{"Authorization", "bearer " + account.access_token}}).status ==
-          200);
-    CHECK(server.request("GET", "/users/me", {}, {{"Authorization", "BEARER  " + account.access_token}}).status ==
-          200);
+    CHECK(server.request("GET", "/users/me", {}, {{"Authorization", "bearer " + account.access_token}}).status == 200);
+    CHECK(server.request("GET", "/users/me", {}, {{"Authorization", "BEARER  " + account.access_token}}).status == 200);
     const auto none = server.get("/users/me");
     CHECK(none.status == 401);
     CHECK(none.header("WWW-Authenticate") == "Bearer");
@@ -319,9 +317,8 @@ TEST_CASE("a FastAPI tutorial user and token carry over", "[server][migration]")
     REQUIRE((*store)->create_user({"johndoe", tutorial_hash, std::string("johndoe@example.com"), 0}));
   }
   // What the tutorial's create_access_token() makes with PyJWT and the same key.
-  const std::string legacy_token =
-      forge(R"({"alg":"HS256","typ":"JWT"})",
-            R"({"sub":"johndoe","exp":)" + std::to_string(std::time(nullptr) + 600) + "}");
+  const std::string legacy_token = forge(R"({"alg":"HS256","typ":"JWT"})",
+                                         R"({"sub":"johndoe","exp":)" + std::to_string(std::time(nullptr) + 600) + "}");
 
   {
     ServerProcess server(db);

@@ -63,8 +63,9 @@ TEST_CASE("instances starting together migrate a fresh schema once", "[store][po
   });
   CHECK(test::count_outcome(outcomes, std::nullopt) == 4);
   // A second application of migration 1 would fail on its primary key.
-  schema.execute("DO $$ BEGIN IF (SELECT count(*) FROM {schema}.schema_version) <> 1"
-                 " THEN RAISE 'not migrated exactly once'; END IF; END $$");
+  schema.execute(
+      "DO $$ BEGIN IF (SELECT count(*) FROM {schema}.schema_version) <> 1"
+      " THEN RAISE 'not migrated exactly once'; END IF; END $$");
 }
 
 TEST_CASE("PostgresUserStore keeps its data, and refuses a schema newer than it knows", "[store][postgres]") {

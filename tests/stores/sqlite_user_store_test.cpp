@@ -136,8 +136,7 @@ TEST_CASE("SqliteUserStore reports files it cannot use as store errors", "[store
   }
 }
 
-TEST_CASE("SqliteUserStore fails with store_busy, never not_found, while another holds the lock",
-          "[store][sqlite]") {
+TEST_CASE("SqliteUserStore fails with store_busy, never not_found, while another holds the lock", "[store][sqlite]") {
   const test::TempDir dir;
   const std::string path = dir.file("users.db");
   SqliteUserStoreOptions options;
@@ -263,9 +262,9 @@ TEST_CASE("SIGKILL at a random moment loses no acknowledged write, 20 times", "[
   std::size_t users_checked = 0, jtis_checked = 0;
   for (int round = 0; round < 20; ++round) {
     INFO("round " << round);
-    const std::string report = test::run_and_kill(
-        [&](int report_fd) { sign_up_and_rotate_forever(path, round, report_fd); },
-        std::chrono::milliseconds(lifetime_ms(random)));
+    const std::string report =
+        test::run_and_kill([&](int report_fd) { sign_up_and_rotate_forever(path, round, report_fd); },
+                           std::chrono::milliseconds(lifetime_ms(random)));
     const Acknowledged acknowledged = parse_acknowledged(report);
 
     REQUIRE(RawDatabase(path).scalar("PRAGMA integrity_check") == "ok");

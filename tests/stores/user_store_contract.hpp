@@ -36,14 +36,25 @@ inline User contract_user(std::string username, std::optional<std::string> email
 /// injection attempts, LIKE wildcards, quotes, and Unicode (two spellings
 /// of "é", NFC and NFD, stay two users: stores do not normalise).
 inline std::vector<std::string> hostile_usernames() {
-  return {"x' OR '1'='1", "; DROP TABLE users; --", "robert'); DROP TABLE sessions;--", "%", "_", "a%",
-          "\"quoted\"",   "back\\slash",            "zo\xC3\xAB",                       "zoe\xCC\x88",
-          "\xE7\x94\xA8\xE6\x88\xB7", "\xF0\x9F\x94\x91 key", " spaced ", "$1", "?1"};
+  return {"x' OR '1'='1",
+          "; DROP TABLE users; --",
+          "robert'); DROP TABLE sessions;--",
+          "%",
+          "_",
+          "a%",
+          "\"quoted\"",
+          "back\\slash",
+          "zo\xC3\xAB",
+          "zoe\xCC\x88",
+          "\xE7\x94\xA8\xE6\x88\xB7",
+          "\xF0\x9F\x94\x91 key",
+          " spaced ",
+          "$1",
+          "?1"};
 }
 
 /// How many of `outcomes` are successes and how many are `code`.
-inline std::size_t count_outcome(const std::vector<std::optional<ErrorCode>>& outcomes,
-                                 std::optional<ErrorCode> code) {
+inline std::size_t count_outcome(const std::vector<std::optional<ErrorCode>>& outcomes, std::optional<ErrorCode> code) {
   return static_cast<std::size_t>(std::count(outcomes.begin(), outcomes.end(), code));
 }
 

@@ -28,14 +28,14 @@ void skip_or_fail(const std::string& reason) {
 std::string unique_schema_name(const std::string& flavour) {
   static std::atomic<int> counter{0};
   static const auto salt = std::random_device{}() % 100000;
-  return "test_" + std::to_string(::getpid()) + "_" + std::to_string(salt) + "_" + std::to_string(++counter) +
-         flavour;
+  return "test_" + std::to_string(::getpid()) + "_" + std::to_string(salt) + "_" + std::to_string(++counter) + flavour;
 }
 
 /// A connection whose notices ("drop cascades to ...") are not printed.
 PGconn* connect_quietly(const std::string& url) {
   PGconn* connection = PQconnectdb(url.c_str());
-  PQsetNoticeProcessor(connection, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      connection, [](void*, const char*) {}, nullptr);
   return connection;
 }
 
@@ -52,8 +52,9 @@ std::optional<std::string> postgres_control_or_skip() {
   const char* control = std::getenv("AUTHCORE_TEST_POSTGRES_CTL");
   const char* dir = std::getenv("AUTHCORE_TEST_POSTGRES_DIR");
   if (control != nullptr && *control != '\0' && dir != nullptr && *dir != '\0') return std::string(control);
-  skip_or_fail("AUTHCORE_TEST_POSTGRES_CTL or AUTHCORE_TEST_POSTGRES_DIR is unset "
-               "(the server is not one this test can stop)");
+  skip_or_fail(
+      "AUTHCORE_TEST_POSTGRES_CTL or AUTHCORE_TEST_POSTGRES_DIR is unset "
+      "(the server is not one this test can stop)");
   return std::nullopt;
 }
 

@@ -84,8 +84,7 @@ class ServerControl {
 };
 
 /// Opens a store, requiring success.
-std::unique_ptr<PostgresUserStore> open_postgres_store(const std::string& url,
-                                                       const PostgresUserStoreOptions& options);
+std::unique_ptr<PostgresUserStore> open_postgres_store(const std::string& url, const PostgresUserStoreOptions& options);
 
 }  // namespace authcore::test
 

@@ -70,20 +70,20 @@ class TempDir {
 }  // namespace authcore::test
 
 /// Requires a Result to hold a value; on failure prints the error it holds.
-#define REQUIRE_STORE_OK(...)                                                                  \
-  do {                                                                                         \
-    const auto& authcore_result_ = (__VA_ARGS__);                                              \
-    INFO(#__VA_ARGS__ " -> " << ::authcore::test::describe(authcore_result_));                 \
-    REQUIRE(authcore_result_.has_value());                                                     \
+#define REQUIRE_STORE_OK(...)                                                  \
+  do {                                                                         \
+    const auto& authcore_result_ = (__VA_ARGS__);                              \
+    INFO(#__VA_ARGS__ " -> " << ::authcore::test::describe(authcore_result_)); \
+    REQUIRE(authcore_result_.has_value());                                     \
   } while (false)
 
 /// Requires a Result to hold an error with exactly this ErrorCode.
-#define REQUIRE_STORE_ERROR(expected_code, ...)                                                \
-  do {                                                                                         \
-    const auto& authcore_result_ = (__VA_ARGS__);                                              \
-    INFO(#__VA_ARGS__ " -> " << ::authcore::test::describe(authcore_result_));                 \
-    REQUIRE_FALSE(authcore_result_.has_value());                                               \
-    REQUIRE(authcore_result_.error().code == (expected_code));                                 \
+#define REQUIRE_STORE_ERROR(expected_code, ...)                                \
+  do {                                                                         \
+    const auto& authcore_result_ = (__VA_ARGS__);                              \
+    INFO(#__VA_ARGS__ " -> " << ::authcore::test::describe(authcore_result_)); \
+    REQUIRE_FALSE(authcore_result_.has_value());                               \
+    REQUIRE(authcore_result_.error().code == (expected_code));                 \
   } while (false)
 
 #endif  // AUTHCORE_TESTS_SUPPORT_STORE_SUPPORT_HPP

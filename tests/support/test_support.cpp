@@ -41,8 +41,8 @@ std::string b64(std::string_view bytes) {
 std::string hmac_sha256(std::string_view key, std::string_view message) {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &size);
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
+       message.size(), mac, &size);
   return {reinterpret_cast<const char*>(mac), size};
 }
 
@@ -143,8 +143,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   const std::vector<char*> child_environment_pointers = pointers_to(environment_storage);
   int to_child[2];
   if (::pipe2(to_child, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-  const int out = options.stdout_path ? ::open(options.stdout_path->c_str(), O_WRONLY | O_CLOEXEC)
-                                      : output_file("child-stdout");
+  const int out =
+      options.stdout_path ? ::open(options.stdout_path->c_str(), O_WRONLY | O_CLOEXEC) : output_file("child-stdout");
   if (out < 0) throw std::runtime_error("cannot open " + *options.stdout_path);
   const int err = output_file("child-stderr");
   const pid_t pid = ::fork();

@@ -35,8 +35,7 @@ std::string hmac_sha256(std::string_view key, std::string_view message);
 
 /// b64(header) '.' b64(payload) '.' b64(HMAC(key, those two)): any header
 /// and payload bytes, with a correct MAC.
-std::string forge(std::string_view header_json, std::string_view payload_json,
-                  std::string_view key = kKeyBytes);
+std::string forge(std::string_view header_json, std::string_view payload_json, std::string_view key = kKeyBytes);
 
 /// The default test header: {"alg":"HS256","typ":"at+jwt"}.
 inline constexpr std::string_view kAccessHeader = R"({"alg":"HS256","typ":"at+jwt"})";
@@ -79,8 +78,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
 /// Runs /usr/bin/python3 (Debian's, with python3-jwt & co.) on `script`
 /// with `args`, feeding `input` on stdin. Its stderr is passed on to the
 /// test's own.
-ProcessResult run_python(const std::string& script, const std::vector<std::string>& args,
-                         std::string_view input = {});
+ProcessResult run_python(const std::string& script, const std::vector<std::string>& args, std::string_view input = {});
 
 }  // namespace authcore::test
 

@@ -34,8 +34,8 @@ inline void check_row(const VerifyRow& row, const KeyRing& keys = KeyRing(test_k
   const TokenVerifier verifier(keys, row.options, clock);
   const auto result = verifier.verify(row.token);
   INFO("row: " << row.name);
-  INFO("got: " << (result ? std::string("success") : std::string(to_string(result.error().code)) + " (" +
-                                                           result.error().message + ")"));
+  INFO("got: " << (result ? std::string("success")
+                          : std::string(to_string(result.error().code)) + " (" + result.error().message + ")"));
   if (row.expected) {
     REQUIRE_FALSE(result);
     CHECK(result.error().code == *row.expected);

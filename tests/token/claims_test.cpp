@@ -22,15 +22,14 @@ Claims verified(const std::string& payload, VerifyOptions options = {}) {
 }  // namespace
 
 TEST_CASE("Claims exposes the registered claims typed", "[claims]") {
-  const auto claims = verified(
-      R"({"sub":"alice","iss":"https://issuer.example","jti":"id-1","sid":"s-1","aud":"api",)"
-      R"("iat":1700000000,"nbf":1699999999,"exp":1700000900})",
-      [] {
-        VerifyOptions options;
-        options.issuer = "https://issuer.example";
-        options.audience = "api";
-        return options;
-      }());
+  const auto claims = verified(R"({"sub":"alice","iss":"https://issuer.example","jti":"id-1","sid":"s-1","aud":"api",)"
+                               R"("iat":1700000000,"nbf":1699999999,"exp":1700000900})",
+                               [] {
+                                 VerifyOptions options;
+                                 options.issuer = "https://issuer.example";
+                                 options.audience = "api";
+                                 return options;
+                               }());
   CHECK(claims.subject() == "alice");
   CHECK(claims.issuer() == "https://issuer.example");
   CHECK(claims.jwt_id() == "id-1");
@@ -58,8 +57,7 @@ TEST_CASE("Claims keeps the payload exactly as signed", "[claims]") {
 }
 
 TEST_CASE("Custom claims convert on demand with nlohmann::json", "[claims]") {
-  const auto claims = verified(
-      R"({"exp":1700000900,"role":"admin","level":7,"tags":["a","b"],"nested":{"x":true}})");
+  const auto claims = verified(R"({"exp":1700000900,"role":"admin","level":7,"tags":["a","b"],"nested":{"x":true}})");
   CHECK(claims.get<std::string>("role") == "admin");
   CHECK(claims.get<int>("level") == 7);
   CHECK(claims.get<std::vector<std::string>>("tags") == std::vector<std::string>{"a", "b"});

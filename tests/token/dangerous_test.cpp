@@ -21,10 +21,9 @@ TEST_CASE("decode_unverified still refuses hostile input", "[dangerous]") {
   using authcore::test::b64;
   CHECK(decode_unverified(std::string(100'000, 'a')).error().code == ErrorCode::token_too_large);
   CHECK(decode_unverified("a.b").error().code == ErrorCode::malformed);
-  CHECK(decode_unverified(b64("{}") + ".e30=." ).error().code == ErrorCode::malformed);
+  CHECK(decode_unverified(b64("{}") + ".e30=.").error().code == ErrorCode::malformed);
   CHECK(decode_unverified(b64("{}") + "." + b64("not json") + ".").error().code == ErrorCode::malformed);
   CHECK(decode_unverified(b64("[]") + "." + b64("{}") + ".").error().code == ErrorCode::malformed);
-  CHECK(decode_unverified(b64(R"({"a":1,"a":2})") + "." + b64("{}") + ".").error().code ==
-        ErrorCode::invalid_claim);
+  CHECK(decode_unverified(b64(R"({"a":1,"a":2})") + "." + b64("{}") + ".").error().code == ErrorCode::invalid_claim);
   CHECK(decode_unverified(b64("{}") + "." + b64("{}") + ".", 1000));
 }

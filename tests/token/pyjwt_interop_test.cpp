@@ -25,7 +25,9 @@ TEST_CASE("authcore tokens verify in PyJWT with kid and custom claims intact", "
   options.issuer = kIssuer;
   options.audience = kAudience;
   options.session_id = "s-1";
-  options.custom = {{"role", "admin"}, {"n", 12345678901234567890ULL}, {"name", "Zo\xc3\xab \xf0\x9f\x98\x80"},
+  options.custom = {{"role", "admin"},
+                    {"n", 12345678901234567890ULL},
+                    {"name", "Zo\xc3\xab \xf0\x9f\x98\x80"},
                     {"nested", {{"list", {1, 2, 3}}}}};
   const std::string token = issuer.issue(options).value();
 

@@ -20,9 +20,8 @@ constexpr std::int64_t kExp = 1300819380;
 }  // namespace
 
 TEST_CASE("RFC 7515 A.1: the HMAC is the published signature bytes", "[rfc7515]") {
-  const unsigned char expected[32] = {116, 24,  223, 180, 151, 153, 224, 37,  79,  250, 96,
-                                      125, 216, 173, 187, 186, 22,  212, 37,  77,  105, 214,
-                                      191, 240, 91,  88,  5,   88,  83,  132, 141, 121};
+  const unsigned char expected[32] = {116, 24,  223, 180, 151, 153, 224, 37,  79, 250, 96, 125, 216, 173, 187, 186,
+                                      22,  212, 37,  77,  105, 214, 191, 240, 91, 88,  5,  88,  83,  132, 141, 121};
   std::string key_bytes;
   REQUIRE(detail::base64url_decode(kKey, key_bytes));
   const auto mac = detail::HmacSha256(key_bytes).mac(kSigningInput);

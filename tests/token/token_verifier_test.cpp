@@ -77,8 +77,7 @@ std::vector<VerifyRow> numeric_date_rows() {
        ErrorCode::not_yet_valid},
       {"nbf = 1e400", with_payload(R"({"exp":)" + at(900) + R"(,"nbf":1e400})"), ErrorCode::not_yet_valid},
       {"nbf = -1e400", with_payload(R"({"exp":)" + at(900) + R"(,"nbf":-1e400})"), std::nullopt},
-      {"nbf = now - 2^64", with_payload(R"({"exp":)" + at(900) + R"(,"nbf":-18446744072009551616})"),
-       std::nullopt},
+      {"nbf = now - 2^64", with_payload(R"({"exp":)" + at(900) + R"(,"nbf":-18446744072009551616})"), std::nullopt},
       {"iat = now + 2^63", with_payload(R"({"exp":)" + at(900) + R"(,"iat":9223372038554775808})"),
        ErrorCode::issued_in_future},
       {"iat = now + 2^64", with_payload(R"({"exp":)" + at(900) + R"(,"iat":18446744075409551616})"),
@@ -90,12 +89,12 @@ std::vector<VerifyRow> numeric_date_rows() {
 
 std::vector<VerifyRow> claim_type_rows() {
   std::vector<VerifyRow> rows;
-  const char* wrong_values[] = {R"("1700000900")", "true", "false", "null", "[]", "[1700000900]", "{}",
-                                R"({"t":1})"};
+  const char* wrong_values[] = {R"("1700000900")", "true", "false", "null", "[]", "[1700000900]", "{}", R"({"t":1})"};
   for (const char* claim : {"exp", "nbf", "iat"}) {
     for (const char* value : wrong_values) {
-      const std::string payload = std::string(R"({"sub":"a",)") + (std::string(claim) == "exp" ? "" : R"("exp":)" + at(900) + ",") +
-                                  "\"" + claim + "\":" + value + "}";
+      const std::string payload = std::string(R"({"sub":"a",)") +
+                                  (std::string(claim) == "exp" ? "" : R"("exp":)" + at(900) + ",") + "\"" + claim +
+                                  "\":" + value + "}";
       rows.push_back({std::string(claim) + " as " + value, with_payload(payload), ErrorCode::invalid_claim});
     }
   }
@@ -139,16 +138,15 @@ std::vector<VerifyRow> party_rows() {
        expecting_issuer(iss)},
       {"iss case differs", with_claim("iss", R"("https://Issuer.example")"), ErrorCode::invalid_issuer,
        expecting_issuer(iss)},
-      {"iss prefix", with_claim("iss", R"("https://issuer.exampl")"), ErrorCode::invalid_issuer,
-       expecting_issuer(iss)},
+      {"iss prefix", with_claim("iss", R"("https://issuer.exampl")"), ErrorCode::invalid_issuer, expecting_issuer(iss)},
       {"iss suffix", with_claim("iss", R"("https://issuer.example.evil")"), ErrorCode::invalid_issuer,
        expecting_issuer(iss)},
       {"iss trailing slash", with_claim("iss", R"("https://issuer.example/")"), ErrorCode::invalid_issuer,
        expecting_issuer(iss)},
       {"iss embedded NUL", with_claim("iss", R"("https://issuer.example\u0000")"), ErrorCode::invalid_issuer,
        expecting_issuer(iss)},
-      {"iss NUL then suffix", with_claim("iss", R"("https://issuer.example\u0000.evil")"),
-       ErrorCode::invalid_issuer, expecting_issuer(iss)},
+      {"iss NUL then suffix", with_claim("iss", R"("https://issuer.example\u0000.evil")"), ErrorCode::invalid_issuer,
+       expecting_issuer(iss)},
       {"iss empty", with_claim("iss", R"("")"), ErrorCode::invalid_issuer, expecting_issuer(iss)},
       {"iss as array", with_claim("iss", R"(["https://issuer.example"])"), ErrorCode::invalid_claim,
        expecting_issuer(iss)},
@@ -164,8 +162,7 @@ std::vector<VerifyRow> party_rows() {
       {"aud suffix", with_claim("aud", R"("api2")"), ErrorCode::invalid_audience, expecting_audience("api")},
       {"aud trailing slash", with_claim("aud", R"("api/")"), ErrorCode::invalid_audience, expecting_audience("api")},
       {"aud trailing space", with_claim("aud", R"("api ")"), ErrorCode::invalid_audience, expecting_audience("api")},
-      {"aud embedded NUL", with_claim("aud", R"("api\u0000")"), ErrorCode::invalid_audience,
-       expecting_audience("api")},
+      {"aud embedded NUL", with_claim("aud", R"("api\u0000")"), ErrorCode::invalid_audience, expecting_audience("api")},
       {"aud array without it", with_claim("aud", R"(["web","mobile"])"), ErrorCode::invalid_audience,
        expecting_audience("api")},
       {"aud empty array", with_claim("aud", "[]"), ErrorCode::invalid_audience, expecting_audience("api")},
@@ -197,9 +194,7 @@ VerifyOptions expecting(std::optional<TokenType> type) {
 }
 
 std::vector<VerifyRow> token_type_rows() {
-  const auto header = [](const char* typ) {
-    return std::string(R"({"alg":"HS256","typ":")") + typ + "\"}";
-  };
+  const auto header = [](const char* typ) { return std::string(R"({"alg":"HS256","typ":")") + typ + "\"}"; };
   return {
       {"access as access", with_header(header("at+jwt")), std::nullopt},
       {"refresh checked as access", with_header(header("rt+jwt")), ErrorCode::wrong_token_type},
@@ -234,9 +229,7 @@ TEST_CASE("registered claims of the wrong JSON type are invalid_claim", "[verifi
   check_row(GENERATE(from_range(claim_type_rows())));
 }
 
-TEST_CASE("iss and aud are compared byte for byte", "[verifier]") {
-  check_row(GENERATE(from_range(party_rows())));
-}
+TEST_CASE("iss and aud are compared byte for byte", "[verifier]") { check_row(GENERATE(from_range(party_rows()))); }
 
 TEST_CASE("required claims", "[verifier]") { check_row(GENERATE(from_range(required_claim_rows()))); }
 
@@ -258,8 +251,8 @@ TEST_CASE("claim checks run in the documented order", "[verifier]") {
   check_row({"nbf before iat",
              with_payload(R"({"exp":)" + at(900) + R"(,"nbf":)" + at(10) + R"(,"iat":)" + at(10) + "}"),
              ErrorCode::not_yet_valid});
-  check_row({"payload JSON error beats a claim type error",
-             with_payload(R"({"exp":"soon","sub":"a",})"), ErrorCode::malformed});
+  check_row({"payload JSON error beats a claim type error", with_payload(R"({"exp":"soon","sub":"a",})"),
+             ErrorCode::malformed});
 }
 
 TEST_CASE("verifier options are clamped and visible", "[verifier]") {
@@ -276,9 +269,8 @@ TEST_CASE("verifier options are clamped and visible", "[verifier]") {
 TEST_CASE("headers known in advance read exactly as parsed ones", "[verifier]") {
   // The issuer's headers and {"alg":"HS256","typ":"JWT"} skip the header scan
   // (detail/known_headers.hpp); the outcome must not differ from the full path.
-  const auto ring = KeyRing::create({test_key("old"), HmacKey::from_bytes(std::string(32, 'n'), "new").value()},
-                                    "new")
-                        .value();
+  const auto ring =
+      KeyRing::create({test_key("old"), HmacKey::from_bytes(std::string(32, 'n'), "new").value()}, "new").value();
   const std::string old_access = R"({"alg":"HS256","typ":"at+jwt","kid":"old"})";
   const std::string old_refresh = R"({"alg":"HS256","typ":"rt+jwt","kid":"old"})";
   const std::string generic = R"({"alg":"HS256","typ":"JWT"})";
@@ -287,17 +279,17 @@ TEST_CASE("headers known in advance read exactly as parsed ones", "[verifier]") 
   check_row({"known refresh header as refresh", with_header(old_refresh), std::nullopt, expecting(TokenType::refresh)},
             ring);
   check_row({"known generic header: no kid, current key", with_header(generic), ErrorCode::invalid_signature}, ring);
-  check_row({"known generic header, current key", forge(generic, default_payload(), std::string(32, 'n')),
-             std::nullopt},
-            ring);
+  check_row(
+      {"known generic header, current key", forge(generic, default_payload(), std::string(32, 'n')), std::nullopt},
+      ring);
   check_row({"known header with a forged MAC", forge(old_access, default_payload(), std::string(32, 'x')),
              ErrorCode::invalid_signature},
             ring);
   VerifyOptions nothing_allowed;
   nothing_allowed.algorithms.clear();
-  check_row({"known header, HS256 not allowed", with_header(old_access), ErrorCode::algorithm_not_allowed,
-             nothing_allowed},
-            ring);
+  check_row(
+      {"known header, HS256 not allowed", with_header(old_access), ErrorCode::algorithm_not_allowed, nothing_allowed},
+      ring);
 
   static const FixedClock clock(FixedClock::from_unix_seconds(kNow));
   const TokenVerifier verifier(ring, {}, clock);

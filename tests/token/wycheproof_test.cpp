@@ -10,9 +10,9 @@
 
 #include "authcore/token_verifier.hpp"
 #include "detail/base64url.hpp"
-#include "token/jws.hpp"
 #include "support/catch.hpp"
 #include "support/test_support.hpp"
+#include "token/jws.hpp"
 
 using namespace authcore;
 

@@ -41,8 +41,8 @@ int main() {
   if (!claims || claims->subject() != "alice") return fail("verify failed");
 
   std::error_code ignored;
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("authcore-consumer-" + std::to_string(std::random_device{}()) + ".db");
+  const auto path =
+      std::filesystem::temp_directory_path() / ("authcore-consumer-" + std::to_string(std::random_device{}()) + ".db");
   {
     auto store = authcore::SqliteUserStore::open(path.string());
     if (!store) return fail("SqliteUserStore::open: " + store.error().message);
