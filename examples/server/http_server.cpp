@@ -1,6 +1,5 @@
 #include "http_server.hpp"
 
-#include <malloc.h>
 #include <unistd.h>
 
 #include <boost/asio/dispatch.hpp>
@@ -216,7 +215,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 };
 
 HttpServer::HttpServer(asio::io_context& io, const Service& service, HttpServerConfig config)
-    : io_(io), service_(service), config_(std::move(config)), acceptor_(io), retry_timer_(io), trim_timer_(io) {
+    : io_(io), service_(service), config_(std::move(config)), acceptor_(io), retry_timer_(io) {
   const tcp::endpoint endpoint(asio::ip::make_address(config_.host), config_.port);
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(asio::socket_base::reuse_address(true));
@@ -228,30 +227,13 @@ HttpServer::~HttpServer() = default;
 
 tcp::endpoint HttpServer::endpoint() const { return acceptor_.local_endpoint(); }
 
-void HttpServer::start() {
-  accept();
-  schedule_memory_trim();
-}
+void HttpServer::start() { accept(); }
 
-// After a burst of connections (a load spike, a flood of idle sockets) their
-// buffers are free but glibc keeps the pages in its arenas. Every 10 s, if
-// the connections have fallen to half of their peak, hand them back, so the
-// resident size follows the load down again.
-void HttpServer::schedule_memory_trim() {
-  trim_timer_.expires_after(std::chrono::seconds(10));
-  trim_timer_.async_wait([this](beast::error_code ec) {
-    if (ec || stopping()) return;
-    bool fell;
-    {
-      const std::lock_guard lock(connections_mutex_);
-      fell = connections_.size() * 2 <= peak_connections_;
-      if (fell) peak_connections_ = connections_.size();
-    }
-#ifdef __GLIBC__
-    if (fell) ::malloc_trim(0);
-#endif
-    schedule_memory_trim();
-  });
+HttpServer::ConnectionCounts HttpServer::take_connection_counts() {
+  const std::lock_guard lock(connections_mutex_);
+  const ConnectionCounts counts{connections_.size(), peak_connections_};
+  peak_connections_ = connections_.size();
+  return counts;
 }
 
 void HttpServer::accept() {
@@ -288,7 +270,6 @@ void HttpServer::shutdown(std::function<void()> on_drained) {
     beast::error_code ignored;
     acceptor_.close(ignored);
     retry_timer_.cancel();
-    trim_timer_.cancel();
   });
   // Closing idle connections may drop the last one; forget() then reports
   // the drain. With none open it is reported from here.

@@ -49,6 +49,14 @@ class HttpServer {
   /// `on_drained` runs once the last connection is gone.
   void shutdown(std::function<void()> on_drained);
 
+  /// How many connections are open, and the most there were at once since
+  /// the previous call (for the memory trim of the maintenance timer).
+  struct ConnectionCounts {
+    std::size_t open;
+    std::size_t peak;
+  };
+  ConnectionCounts take_connection_counts();
+
   // For connections.
   const Service& service() const noexcept { return service_; }
   boost::asio::io_context& io() const noexcept { return io_; }
@@ -60,7 +68,6 @@ class HttpServer {
  private:
   void accept();
   void accept_after_failure();
-  void schedule_memory_trim();
   void report_if_drained();
 
   boost::asio::io_context& io_;
@@ -68,8 +75,7 @@ class HttpServer {
   const HttpServerConfig config_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer retry_timer_;
-  boost::asio::steady_timer trim_timer_;
-  std::size_t peak_connections_ = 0;  // since the last trim; guarded by connections_mutex_
+  std::size_t peak_connections_ = 0;  // since take_connection_counts(); guarded by connections_mutex_
   std::atomic<bool> stopping_{false};
   std::mutex connections_mutex_;
   std::set<std::weak_ptr<Connection>, std::owner_less<std::weak_ptr<Connection>>> connections_;

@@ -1,5 +1,6 @@
 // authcore-server: the FastAPI "OAuth2 password + JWT" tutorial service in
 // C++, on authcore's Authenticator and Boost.Beast (DESIGN §7).
+#include <malloc.h>
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
@@ -21,6 +22,7 @@
 #include "authcore/postgres_user_store.hpp"
 #include "authcore/sqlite_user_store.hpp"
 #include "http_server.hpp"
+#include "maintenance.hpp"
 #include "secret_source.hpp"
 
 namespace {
@@ -79,6 +81,17 @@ void run_network_thread(asio::io_context& io) {
   }
 }
 
+// After a burst of connections (a load spike, a flood of idle sockets) their
+// buffers are free but glibc keeps the pages in its arenas. Once the
+// connections have fallen to half of their peak, hand them back, so the
+// resident size follows the load down again.
+void trim_memory_after_bursts(HttpServer& server) {
+  const auto counts = server.take_connection_counts();
+#ifdef __GLIBC__
+  if (counts.open * 2 <= counts.peak) ::malloc_trim(0);
+#endif
+}
+
 int fail(const std::string& kind, const std::string& message) {
   std::cerr << "error: " << kind << ": " << message << '\n';
   return 2;
@@ -113,6 +126,10 @@ int serve(const Settings& settings) {
   HttpServer server(io, service, config);
   server.start();
 
+  authcore_server::Maintenance maintenance(io);
+  maintenance.every(std::chrono::seconds(10), "memory trim", [&server] { trim_memory_after_bursts(server); });
+  maintenance.start();
+
   // SIGINT/SIGTERM: stop accepting, finish the requests in flight, exit 0.
   // Connections still busy after 10 s are dropped.
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -123,6 +140,7 @@ int serve(const Settings& settings) {
     deadline.async_wait([&io](const boost::system::error_code& timer_ec) {
       if (!timer_ec) io.stop();
     });
+    maintenance.stop();
     // Posted by the server once the last connection closes: with the
     // deadline gone, the io_context runs out of work and run() returns.
     server.shutdown([&deadline] { deadline.cancel(); });

@@ -49,10 +49,13 @@ HttpReply to_reply(const http::response<http::string_body>& response) {
 }
 
 // Reads one response from a connected stream.
-HttpReply read_reply(beast::tcp_stream& stream) {
+// `head`: the reply to a HEAD request, which has no body whatever its
+// Content-Length says (RFC 9110 §9.3.2).
+HttpReply read_reply(beast::tcp_stream& stream, bool head = false) {
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(16 * 1024 * 1024);
+  parser.skip(head);
   http::read(stream, buffer, parser);
   return to_reply(parser.get());
 }
@@ -176,7 +179,7 @@ HttpReply ServerProcess::request(const std::string& method, const std::string& t
   request.body() = body;
   request.prepare_payload();
   http::write(stream, request);
-  return read_reply(stream);
+  return read_reply(stream, request.method() == http::verb::head);
 }
 
 HttpReply ServerProcess::post_json(const std::string& target, const nlohmann::json& body,

@@ -170,9 +170,16 @@ TEST_CASE("errors have the documented statuses and JSON details", "[server]") {
     CHECK(missing.json() == json{{"detail", "Not Found"}});
     const auto wrong_method = server.request("DELETE", "/users/me");
     CHECK(wrong_method.status == 405);
-    CHECK(wrong_method.header("Allow") == "GET");
+    CHECK(wrong_method.header("Allow") == "GET, HEAD");  // HEAD is served wherever GET is
     CHECK(server.request("GET", "/token").header("Allow") == "POST");
     CHECK(server.get("/healthz?verbose=1").status == 200);
+    const auto head = server.request("HEAD", "/healthz");
+    CHECK(head.status == 200);
+    CHECK(head.body.empty());
+    CHECK(head.header("Content-Length") == std::to_string(server.get("/healthz").body.size()));
+    const auto head_of_post = server.request("HEAD", "/token");
+    CHECK(head_of_post.status == 405);
+    CHECK(head_of_post.header("Allow") == "POST");
   }
   SECTION("bearer schemes") {
     CHECK(server.request("GET", "/users/me", {}, {{"Authorization", "bearer " + account.access_token}}).status == 200);

@@ -1,0 +1,110 @@
+#include "replies.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <utility>
+
+#include "responder.hpp"
+
+namespace authcore_server {
+
+using authcore::ErrorCode;
+using nlohmann::json;
+
+namespace {
+
+Response reply(const ReplyTo& to, http::status status, std::string body) {
+  Response response{status, to.version};
+  response.keep_alive(to.keep_alive);
+  if (!body.empty()) response.set(http::field::content_type, "application/json");
+  response.body() = std::move(body);
+  response.prepare_payload();
+  return response;
+}
+
+Response challenged(Response response, const char* challenge) {
+  response.set(http::field::www_authenticate, challenge);
+  return response;
+}
+
+}  // namespace
+
+Response json_reply(const ReplyTo& to, http::status status, const json& body) {
+  // Invalid UTF-8 cannot reach a body (the library refuses it), but dump()
+  // must never throw on a response path.
+  return reply(to, status, body.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+Response error_reply(const ReplyTo& to, http::status status, const std::string& detail) {
+  return json_reply(to, status, json{{"detail", detail}});
+}
+
+Response empty_reply(const ReplyTo& to, http::status status) { return reply(to, status, {}); }
+
+Response not_authenticated(const ReplyTo& to) {
+  return challenged(error_reply(to, http::status::unauthorized, "Not authenticated"), "Bearer");
+}
+
+Response invalid_token(const ReplyTo& to) {
+  return challenged(error_reply(to, http::status::unauthorized, "Could not validate credentials"),
+                    R"(Bearer error="invalid_token")");
+}
+
+Response with_retry_after(Response response, std::chrono::seconds after) {
+  response.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(after.count(), 1)));
+  return response;
+}
+
+// No default: a new ErrorCode is a compiler warning here (an error with
+// -Werror) until someone decides its status.
+Response failure_reply(const ReplyTo& to, const authcore::Error& error) {
+  switch (error.code) {
+    case ErrorCode::malformed:
+    case ErrorCode::algorithm_not_allowed:
+    case ErrorCode::invalid_signature:
+    case ErrorCode::unknown_key:
+    case ErrorCode::expired:
+    case ErrorCode::not_yet_valid:
+    case ErrorCode::issued_in_future:
+    case ErrorCode::invalid_issuer:
+    case ErrorCode::invalid_audience:
+    case ErrorCode::missing_claim:
+    case ErrorCode::invalid_claim:
+    case ErrorCode::wrong_token_type:
+    case ErrorCode::revoked:
+    case ErrorCode::token_too_large:
+    // The user behind a valid token is gone: the token no longer identifies anyone.
+    case ErrorCode::not_found: return invalid_token(to);
+    case ErrorCode::invalid_credentials:
+      return challenged(error_reply(to, http::status::unauthorized, "Incorrect username or password"), "Bearer");
+    case ErrorCode::invalid_argument: return error_reply(to, http::status::unprocessable_entity, error.message);
+    case ErrorCode::conflict: return error_reply(to, http::status::conflict, "Username already registered");
+    case ErrorCode::too_many_attempts:
+      return with_retry_after(error_reply(to, http::status::too_many_requests, "Too many failed logins"),
+                              error.retry_after);
+    case ErrorCode::overloaded:
+      return with_retry_after(error_reply(to, http::status::service_unavailable, "Busy; try again shortly"),
+                              error.retry_after);
+    // The request could not be checked: it fails closed, and is worth retrying.
+    case ErrorCode::invalid_key:
+    case ErrorCode::store_unavailable:
+    case ErrorCode::store_busy:
+    case ErrorCode::store_full:
+    case ErrorCode::store_error:
+      return error_reply(to, http::status::service_unavailable, "Service temporarily unavailable");
+  }
+  return error_reply(to, http::status::service_unavailable, "Service temporarily unavailable");
+}
+
+Response token_reply(const ReplyTo& to, const authcore::TokenPair& pair) {
+  auto response = json_reply(to, http::status::ok,
+                             json{{"access_token", pair.access_token},
+                                  {"token_type", "bearer"},
+                                  {"expires_in", pair.expires_in.count()},
+                                  {"refresh_token", pair.refresh_token}});
+  response.set(http::field::cache_control, "no-store");
+  response.set(http::field::pragma, "no-cache");
+  return response;
+}
+
+}  // namespace authcore_server

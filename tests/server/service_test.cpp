@@ -1,0 +1,224 @@
+// authcore-server's request pipeline without sockets (examples/server's
+// Service): the route table's 404/405/HEAD rules, and that every request is
+// answered exactly once, also when a handler throws or its work is dropped.
+#include <future>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "authcore/authcore.hpp"
+#include "service.hpp"
+#include "support/catch.hpp"
+
+using namespace authcore_server;
+using nlohmann::json;
+
+namespace {
+
+// An in-memory store whose user lookups can be made to throw, as any
+// allocation can (std::bad_alloc): the stand-in for a handler that throws.
+class ThrowingStore final : public authcore::UserStore {
+ public:
+  bool throw_on_find_user = false;
+
+ private:
+  using Error = authcore::Error;
+  template <class T>
+  using Result = authcore::Result<T>;
+
+  Result<void> do_create_user(const authcore::User& user) override { return store_.create_user(user); }
+  Result<authcore::User> do_find_user(std::string_view username) const override {
+    if (throw_on_find_user) throw std::bad_alloc();
+    return store_.find_user(username);
+  }
+  Result<void> do_update_password_hash(std::string_view username, std::string_view expected,
+                                       std::string_view next) override {
+    return store_.update_password_hash(username, expected, next);
+  }
+  Result<void> do_delete_user(std::string_view username) override { return store_.delete_user(username); }
+  Result<void> do_create_session(std::string_view username, std::string_view session_id, std::string_view jti,
+                                 std::int64_t expires_at) override {
+    return store_.create_session(username, session_id, jti, expires_at);
+  }
+  Result<authcore::Session> do_rotate(std::string_view session_id, std::string_view presented, std::string_view next,
+                                      std::int64_t now) override {
+    return store_.rotate(session_id, presented, next, now);
+  }
+  Result<authcore::Session> do_find_session(std::string_view session_id) const override {
+    return store_.find_session(session_id);
+  }
+  Result<void> do_revoke_session(std::string_view session_id) override { return store_.revoke_session(session_id); }
+  Result<std::size_t> do_revoke_all_sessions(std::string_view username, std::string_view except) override {
+    return store_.revoke_all_sessions(username, except);
+  }
+  Result<bool> do_is_session_active(std::string_view session_id, std::int64_t now) const override {
+    return store_.is_session_active(session_id, now);
+  }
+  Result<std::size_t> do_purge_expired(std::int64_t now) override { return store_.purge_expired(now); }
+  Result<void> do_ping() const override { return store_.ping(); }
+
+  authcore::InMemoryUserStore store_;
+};
+
+authcore::AuthenticatorOptions fast_options() {
+  authcore::AuthenticatorOptions options;
+  options.password_policy = authcore::PasswordPolicy::custom(1, authcore::PasswordPolicy::min_memory_bytes);
+  return options;
+}
+
+struct World {
+  explicit World(BlockingExecutor blocking = [](std::function<void()> work) { work(); })
+      : service(auth, store, std::move(blocking)) {}
+
+  ThrowingStore store;
+  authcore::Authenticator auth{store, authcore::HmacKey::from_bytes("service-test-key-0123456789abcdef").value(),
+                               fast_options()};
+  Service service;
+};
+
+struct Answer {
+  Response response;
+  int calls = 0;
+};
+
+// Sends `request` and waits for its answer; counts how often `respond` ran
+// (a late second call would still be counted before the check).
+Answer send(const Service& service, Request request) {
+  request.prepare_payload();
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  std::promise<Response> answered;
+  auto future = answered.get_future();
+  service.handle(request, "192.0.2.7",
+                 [calls, answered = std::make_shared<std::promise<Response>>(std::move(answered))](Response response) {
+                   if (calls->fetch_add(1) == 0) answered->set_value(std::move(response));
+                 });
+  Answer answer{future.get(), 0};
+  answer.calls = calls->load();
+  return answer;
+}
+
+Request make_request(http::verb method, std::string target, std::string body = {}, std::string type = {}) {
+  Request request{method, target, 11};
+  if (!type.empty()) request.set(http::field::content_type, type);
+  request.body() = std::move(body);
+  return request;
+}
+
+Request bearer_get(std::string target, const std::string& token) {
+  auto request = make_request(http::verb::get, std::move(target));
+  request.set(http::field::authorization, "Bearer " + token);
+  return request;
+}
+
+std::string access_token(World& world) {
+  REQUIRE(world.auth.signup("alice", "correct horse"));
+  auto pair = world.auth.login("alice", "correct horse");
+  REQUIRE(pair);
+  return pair->access_token;
+}
+
+json body_of(const Response& response) { return json::parse(response.body(), nullptr, false); }
+
+void check_unavailable(const Answer& answer) {
+  CHECK(answer.calls == 1);
+  CHECK(answer.response.result() == http::status::service_unavailable);
+  CHECK(answer.response[http::field::content_type] == "application/json");
+  CHECK(body_of(answer.response)["detail"].is_string());
+}
+
+}  // namespace
+
+TEST_CASE("unknown paths are 404; known paths with another method are 405 with their Allow list", "[service]") {
+  World world;
+  const auto missing = send(world.service, make_request(http::verb::get, "/nowhere"));
+  CHECK(missing.response.result() == http::status::not_found);
+  CHECK(body_of(missing.response) == json{{"detail", "Not Found"}});
+
+  struct Row {
+    http::verb method;
+    const char* target;
+    const char* allow;
+  };
+  const auto row = GENERATE(values<Row>({
+      {http::verb::delete_, "/users/me", "GET, HEAD"},
+      {http::verb::post, "/users/me?x=1", "GET, HEAD"},
+      {http::verb::put, "/healthz", "GET, HEAD"},
+      {http::verb::get, "/token", "POST"},
+      {http::verb::head, "/logout", "POST"},
+  }));
+  INFO(http::to_string(row.method) << " " << row.target);
+  const auto refused = send(world.service, make_request(row.method, row.target));
+  CHECK(refused.calls == 1);
+  CHECK(refused.response.result() == http::status::method_not_allowed);
+  CHECK(refused.response[http::field::allow] == row.allow);
+  if (row.method == http::verb::head) {
+    CHECK(refused.response.body().empty());  // RFC 9110 §9.3.2: no content in a response to HEAD
+  } else {
+    CHECK(body_of(refused.response) == json{{"detail", "Method Not Allowed"}});
+  }
+}
+
+TEST_CASE("HEAD is served wherever GET is, with GET's headers and no body", "[service]") {
+  World world;
+  const std::string token = access_token(world);
+  const auto got = send(world.service, bearer_get("/users/me", token));
+  auto head_request = bearer_get("/users/me", token);
+  head_request.method(http::verb::head);
+  const auto head = send(world.service, std::move(head_request));
+  REQUIRE(got.response.result() == http::status::ok);
+  CHECK(head.response.result() == http::status::ok);
+  CHECK(head.response.body().empty());
+  CHECK(head.response[http::field::content_length] == std::to_string(got.response.body().size()));
+  CHECK(head.response[http::field::content_type] == "application/json");
+}
+
+TEST_CASE("a route's {name} segments match one segment each", "[service]") {
+  PathParameters parameters;
+  CHECK(path_matches("/sessions/{id}", "/sessions/abc", parameters));
+  CHECK(parameters["id"] == "abc");
+  CHECK(parameters["other"].empty());
+  PathParameters unused;
+  CHECK_FALSE(path_matches("/sessions/{id}", "/sessions/", unused));
+  CHECK_FALSE(path_matches("/sessions/{id}", "/sessions/a/b", unused));
+  CHECK_FALSE(path_matches("/sessions/{id}", "/sessions", unused));
+  CHECK_FALSE(path_matches("/users/me", "/users/me/", unused));
+  CHECK_FALSE(path_matches("/users/me", "/users//me", unused));
+  CHECK(path_matches("/users/me", "/users/me", unused));
+}
+
+TEST_CASE("a handler that throws is answered 503 exactly once", "[service]") {
+  World world;
+  const std::string token = access_token(world);
+  world.store.throw_on_find_user = true;  // /users/me's user lookup throws std::bad_alloc
+  check_unavailable(send(world.service, bearer_get("/users/me", token)));
+  world.store.throw_on_find_user = false;
+  CHECK(send(world.service, bearer_get("/users/me", token)).response.result() == http::status::ok);
+}
+
+TEST_CASE("work the blocking executor refuses or drops is answered 503 exactly once", "[service]") {
+  const auto refresh_request = [](const std::string& refresh_token) {
+    return make_request(http::verb::post, "/refresh", json{{"refresh_token", refresh_token}}.dump(),
+                        "application/json");
+  };
+  SECTION("the executor throws") {
+    World world([](std::function<void()>) { throw std::runtime_error("the pool is shutting down"); });
+    check_unavailable(send(world.service, refresh_request("x.y.z")));
+  }
+  SECTION("the executor drops the work without running it") {
+    World world([](std::function<void()> work) { work = nullptr; });
+    const auto answer = send(world.service, refresh_request("x.y.z"));
+    check_unavailable(answer);
+    CHECK(body_of(answer.response)["detail"] == "The request was dropped before it was answered");
+  }
+  SECTION("the executor runs it later, on another thread") {
+    std::vector<std::thread> threads;
+    {
+      World world([&threads](std::function<void()> work) { threads.emplace_back(std::move(work)); });
+      const auto answer = send(world.service, refresh_request("x.y.z"));
+      CHECK(answer.calls == 1);
+      CHECK(answer.response.result() == http::status::unauthorized);
+      for (auto& thread : threads) thread.join();
+    }
+  }
+}
