@@ -31,6 +31,8 @@ std::string_view to_string(ErrorCode code) noexcept {
     case ErrorCode::store_busy: return "store_busy";
     case ErrorCode::store_full: return "store_full";
     case ErrorCode::store_error: return "store_error";
+    case ErrorCode::account_disabled: return "account_disabled";
+    case ErrorCode::insufficient_scope: return "insufficient_scope";
   }
   return "unknown";
 }

@@ -34,13 +34,13 @@ TEST_CASE("the fourteen token codes keep their wire strings and values", "[error
 
 TEST_CASE("codes above the token core are not token errors and have distinct names", "[error]") {
   std::set<std::string> names;
-  for (int value = 1; value <= static_cast<int>(ErrorCode::store_error); ++value) {
+  for (int value = 1; value <= static_cast<int>(ErrorCode::insufficient_scope); ++value) {
     const auto code = static_cast<ErrorCode>(value);
     CHECK(authcore::to_string(code) != "unknown");
     names.insert(std::string(authcore::to_string(code)));
     CHECK(authcore::is_token_error(code) == (value <= 14));
   }
-  CHECK(names.size() == static_cast<std::size_t>(ErrorCode::store_error));
+  CHECK(names.size() == static_cast<std::size_t>(ErrorCode::insufficient_scope));
   CHECK(authcore::to_string(static_cast<ErrorCode>(999)) == "unknown");
   CHECK_FALSE(authcore::is_token_error(static_cast<ErrorCode>(0)));
 }

@@ -78,6 +78,13 @@ Response failure_reply(const ReplyTo& to, const authcore::Error& error) {
     case ErrorCode::invalid_credentials:
       return challenged(error_reply(to, http::status::unauthorized, "Incorrect username or password"), "Bearer");
     case ErrorCode::invalid_argument: return error_reply(to, http::status::unprocessable_entity, error.message);
+    // FastAPI's tutorial answers a disabled user's correct login this way.
+    case ErrorCode::account_disabled: return error_reply(to, http::status::bad_request, "Inactive user");
+    // RFC 6750 §3.1; the scopes needed are named by the route (see the
+    // challenge the handler adds).
+    case ErrorCode::insufficient_scope:
+      return challenged(error_reply(to, http::status::forbidden, "Not enough permissions"),
+                        R"(Bearer error="insufficient_scope")");
     case ErrorCode::conflict: return error_reply(to, http::status::conflict, "Username already registered");
     case ErrorCode::too_many_attempts:
       return with_retry_after(error_reply(to, http::status::too_many_requests, "Too many failed logins"),

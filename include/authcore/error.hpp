@@ -19,6 +19,10 @@ namespace authcore {
 /// layers above the token core (keys, arguments, passwords, stores, the
 /// Authenticator); `is_token_error()` tells the two groups apart. See
 /// docs/errors.md for when each is returned and its HTTP (RFC 6750) mapping.
+///
+/// The set grows between releases: callers keep a `default:` branch. Code
+/// inside authcore does not, so that the compiler names every `switch` a new
+/// code must be added to.
 enum class ErrorCode : int {
   // Token codes (DESIGN §2), in verification order where it matters.
   malformed = 1,              ///< not three strict base64url segments, not strict JSON, bad header
@@ -48,6 +52,8 @@ enum class ErrorCode : int {
   store_busy = 23,           ///< the database stayed locked past the busy timeout
   store_full = 24,           ///< the database's disk or quota is full
   store_error = 25,          ///< any other store failure (I/O, corruption, unexpected constraint)
+  account_disabled = 26,     ///< the right password for a disabled account (a wrong one stays invalid_credentials)
+  insufficient_scope = 27,   ///< a valid token without a scope the request needs (RFC 6750 §3.1)
 };
 
 /// The enumerator name, e.g. "invalid_signature"; "unknown" for a value
