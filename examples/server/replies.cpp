@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "authcore/bearer.hpp"
 #include "responder.hpp"
 
 namespace authcore_server {
@@ -22,9 +23,15 @@ Response reply(const ReplyTo& to, http::status status, std::string body) {
   return response;
 }
 
-Response challenged(Response response, const char* challenge) {
+Response challenged(Response response, const std::string& challenge) {
   response.set(http::field::www_authenticate, challenge);
   return response;
+}
+
+// RFC 6750 §3.1: a presented token that fails.
+Response invalid_token(const ReplyTo& to, const authcore::Error& error) {
+  return challenged(error_reply(to, http::status::unauthorized, "Could not validate credentials"),
+                    authcore::challenge(error));
 }
 
 }  // namespace
@@ -42,13 +49,9 @@ Response error_reply(const ReplyTo& to, http::status status, const std::string& 
 Response empty_reply(const ReplyTo& to, http::status status) { return reply(to, status, {}); }
 
 Response not_authenticated(const ReplyTo& to) {
-  return challenged(error_reply(to, http::status::unauthorized, "Not authenticated"), "Bearer");
+  return challenged(error_reply(to, http::status::unauthorized, "Not authenticated"), authcore::challenge());
 }
 
-Response invalid_token(const ReplyTo& to) {
-  return challenged(error_reply(to, http::status::unauthorized, "Could not validate credentials"),
-                    R"(Bearer error="invalid_token")");
-}
 
 Response with_retry_after(Response response, std::chrono::seconds after) {
   response.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(after.count(), 1)));
@@ -74,17 +77,17 @@ Response failure_reply(const ReplyTo& to, const authcore::Error& error) {
     case ErrorCode::revoked:
     case ErrorCode::token_too_large:
     // The user behind a valid token is gone: the token no longer identifies anyone.
-    case ErrorCode::not_found: return invalid_token(to);
+    case ErrorCode::not_found: return invalid_token(to, error);
     case ErrorCode::invalid_credentials:
-      return challenged(error_reply(to, http::status::unauthorized, "Incorrect username or password"), "Bearer");
+      return challenged(error_reply(to, http::status::unauthorized, "Incorrect username or password"),
+                        authcore::challenge(error));
     case ErrorCode::invalid_argument: return error_reply(to, http::status::unprocessable_entity, error.message);
     // FastAPI's tutorial answers a disabled user's correct login this way.
     case ErrorCode::account_disabled: return error_reply(to, http::status::bad_request, "Inactive user");
     // RFC 6750 §3.1; the scopes needed are named by the route (see the
     // challenge the handler adds).
     case ErrorCode::insufficient_scope:
-      return challenged(error_reply(to, http::status::forbidden, "Not enough permissions"),
-                        R"(Bearer error="insufficient_scope")");
+      return challenged(error_reply(to, http::status::forbidden, "Not enough permissions"), authcore::challenge(error));
     case ErrorCode::conflict: return error_reply(to, http::status::conflict, "Username already registered");
     case ErrorCode::too_many_attempts:
       return with_retry_after(error_reply(to, http::status::too_many_requests, "Too many failed logins"),

@@ -30,9 +30,6 @@ Response empty_reply(const ReplyTo& to, http::status status);
 /// challenge (RFC 6750 §3: no error code when none were presented).
 Response not_authenticated(const ReplyTo& to);
 
-/// 401 for a presented token that fails: `error="invalid_token"`.
-Response invalid_token(const ReplyTo& to);
-
 /// The status and body for an authcore failure (docs/errors.md): token
 /// codes and revoked are 401 invalid_token; invalid_credentials 401;
 /// invalid_argument 422; conflict 409; too_many_attempts 429 and overloaded

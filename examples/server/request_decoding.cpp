@@ -10,22 +10,11 @@ namespace authcore_server {
 namespace {
 
 char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-bool is_ascii_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
   return text;
-}
-
-// RFC 7235 §2.1 token68 = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
-bool is_token68(std::string_view text) {
-  const auto padding = text.find_last_not_of('=');
-  if (padding == std::string_view::npos) return false;
-  const std::string_view body = text.substr(0, padding + 1);
-  return std::all_of(body.begin(), body.end(), [](char c) {
-    return is_ascii_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
-  });
 }
 
 }  // namespace
@@ -79,21 +68,6 @@ std::optional<std::string> string_member(const nlohmann::json& object, const cha
   const auto found = object.find(name);
   if (found == object.end() || !found->is_string()) return std::nullopt;
   return found->get<std::string>();
-}
-
-std::optional<std::string_view> bearer_token(std::string_view authorization) {
-  authorization = trim(authorization);
-  const auto space = authorization.find(' ');
-  if (space == std::string_view::npos) return std::nullopt;
-  const std::string_view scheme = authorization.substr(0, space);
-  constexpr std::string_view kBearer = "bearer";
-  if (scheme.size() != kBearer.size() ||
-      !std::equal(scheme.begin(), scheme.end(), kBearer.begin(), [](char a, char b) { return ascii_lower(a) == b; })) {
-    return std::nullopt;
-  }
-  const std::string_view token = trim(authorization.substr(space + 1));
-  if (!is_token68(token)) return std::nullopt;
-  return token;
 }
 
 std::string media_type(std::string_view content_type) {

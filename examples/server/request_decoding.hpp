@@ -1,5 +1,5 @@
-// Decoding what clients send: OAuth2 form bodies, JSON bodies and bearer
-// credentials. Pure functions, no sockets, so they are unit-tested and fuzzed
+// Decoding what clients send: OAuth2 form bodies and JSON bodies (bearer
+// credentials are authcore/bearer.hpp's). Pure functions, no sockets, so they are unit-tested and fuzzed
 // directly.
 #ifndef AUTHCORE_SERVER_REQUEST_DECODING_HPP
 #define AUTHCORE_SERVER_REQUEST_DECODING_HPP
@@ -34,11 +34,6 @@ std::variant<nlohmann::json, BodyError> decode_json_object(std::string_view body
 /// A required string member of a decoded object; nullopt when it is missing
 /// or not a string (422 for the caller).
 std::optional<std::string> string_member(const nlohmann::json& object, const char* name);
-
-/// The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1;
-/// the scheme is case-insensitive, RFC 7235 §2.1), or nullopt when the
-/// header is absent or not a bearer credential of token68 characters.
-std::optional<std::string_view> bearer_token(std::string_view authorization);
 
 /// The media type of a Content-Type header, lower-cased, without parameters
 /// ("Application/JSON; charset=utf-8" is "application/json").

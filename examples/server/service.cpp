@@ -3,6 +3,7 @@
 #include <exception>
 #include <utility>
 
+#include "authcore/bearer.hpp"
 #include "replies.hpp"
 #include "request_decoding.hpp"
 
@@ -186,12 +187,12 @@ void Service::start_login(std::string username, std::string password, std::strin
 }
 
 std::optional<authcore::Claims> Service::authenticate(const Exchange& exchange, const Responder& respond) const {
-  const auto token = bearer_token(exchange.request[http::field::authorization]);
-  if (!token) {
+  const auto bearer = authcore::bearer_token(exchange.request[http::field::authorization]);
+  if (!bearer) {
     respond(not_authenticated(respond.to()));
     return std::nullopt;
   }
-  auto claims = auth_.authenticate(*token);
+  auto claims = auth_.authenticate(bearer.token);
   if (!claims) {
     respond(failure_reply(respond.to(), claims.error()));
     return std::nullopt;
@@ -224,9 +225,9 @@ void Service::refresh(const Exchange& exchange, Responder respond) const {
 }
 
 void Service::logout(const Exchange& exchange, Responder respond) const {
-  const auto token = bearer_token(exchange.request[http::field::authorization]);
-  if (!token) return respond(not_authenticated(respond.to()));
-  const auto ended = auth_.logout(*token, exchange.client);
+  const auto bearer = authcore::bearer_token(exchange.request[http::field::authorization]);
+  if (!bearer) return respond(not_authenticated(respond.to()));
+  const auto ended = auth_.logout(bearer.token, exchange.client);
   respond(ended ? empty_reply(respond.to(), http::status::no_content) : failure_reply(respond.to(), ended.error()));
 }
 

@@ -5,6 +5,7 @@
 #define AUTHCORE_AUTHCORE_HPP
 
 #include "authcore/authenticator.hpp"
+#include "authcore/bearer.hpp"
 #include "authcore/claims.hpp"
 #include "authcore/clock.hpp"
 #include "authcore/dangerous.hpp"

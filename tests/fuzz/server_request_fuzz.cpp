@@ -52,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The decoders on their own, whatever the bytes.
   (void)decode_form(bytes);
   (void)decode_json_object(bytes);
-  (void)bearer_token(bytes);
+  (void)authcore::bearer_token(bytes);
   (void)media_type(bytes);
 
   http::request_parser<http::string_body> parser;

@@ -1,0 +1,160 @@
+// RFC 6750 bearer credentials (authcore/bearer.hpp): every case of taking
+// the token out of an Authorization header, the WWW-Authenticate challenge
+// of each refusal, and the status of each ErrorCode.
+#include "authcore/bearer.hpp"
+
+#include <string>
+#include <vector>
+
+#include "support/catch.hpp"
+
+using namespace authcore;
+
+namespace {
+
+const std::string kToken = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl";
+
+struct HeaderRow {
+  std::string name;
+  std::string header;
+  BearerProblem problem;
+  std::string token;  ///< expected when problem is none
+};
+
+std::vector<HeaderRow> header_rows() {
+  const std::string ten_kb(10 * 1024, 'a');
+  return {
+      {"a token", "Bearer " + kToken, BearerProblem::none, kToken},
+      {"scheme in lower case", "bearer " + kToken, BearerProblem::none, kToken},
+      {"scheme in mixed case", "BeArEr " + kToken, BearerProblem::none, kToken},
+      {"two spaces (1*SP)", "Bearer  " + kToken, BearerProblem::none, kToken},
+      {"surrounding whitespace (OWS)", " \tBearer " + kToken + " \t", BearerProblem::none, kToken},
+      {"padding at the end", "Bearer abc==", BearerProblem::none, "abc=="},
+      {"every b64token character", "Bearer aZ09-._~+/=", BearerProblem::none, "aZ09-._~+/="},
+      {"a 10 KB token (its size is the verifier's business)", "Bearer " + ten_kb, BearerProblem::none, ten_kb},
+      {"no header", "", BearerProblem::missing, ""},
+      {"only whitespace", "  \t ", BearerProblem::missing, ""},
+      {"Basic credentials", "Basic dXNlcjpwYXNz", BearerProblem::wrong_scheme, ""},
+      {"another scheme", "Token " + kToken, BearerProblem::wrong_scheme, ""},
+      {"a bare token", kToken, BearerProblem::wrong_scheme, ""},
+      {"a scheme that starts like Bearer", "Bearerx " + kToken, BearerProblem::wrong_scheme, ""},
+      {"a tab instead of the space", "Bearer\t" + kToken, BearerProblem::wrong_scheme, ""},
+      {"the scheme alone", "Bearer", BearerProblem::malformed, ""},
+      {"the scheme and a space", "Bearer ", BearerProblem::malformed, ""},
+      {"a second word", "Bearer " + kToken + " extra", BearerProblem::malformed, ""},
+      {"a second scheme after a comma", "Bearer " + kToken + ", Basic dXNlcjpwYXNz", BearerProblem::malformed, ""},
+      {"two headers combined", "Bearer abc, Bearer def", BearerProblem::malformed, ""},
+      {"a comma", "Bearer abc,def", BearerProblem::malformed, ""},
+      {"padding in the middle", "Bearer abc=def", BearerProblem::malformed, ""},
+      {"only padding", "Bearer ==", BearerProblem::malformed, ""},
+      {"a quoted token", "Bearer \"" + kToken + "\"", BearerProblem::malformed, ""},
+      {"an auth-param instead", "Bearer token=\"" + kToken + "\"", BearerProblem::malformed, ""},
+      {"a tab inside", "Bearer abc\tdef", BearerProblem::malformed, ""},
+      {"a NUL byte", std::string("Bearer abc\0def", 14), BearerProblem::malformed, ""},
+      {"non-ASCII", "Bearer abc\xC3\xA9", BearerProblem::malformed, ""},
+  };
+}
+
+const char* name_of(BearerProblem problem) {
+  switch (problem) {
+    case BearerProblem::none: return "none";
+    case BearerProblem::missing: return "missing";
+    case BearerProblem::wrong_scheme: return "wrong_scheme";
+    case BearerProblem::malformed: return "malformed";
+  }
+  return "?";
+}
+
+}  // namespace
+
+TEST_CASE("bearer_token takes the token out of an Authorization header exactly as RFC 6750 §2.1 says", "[bearer]") {
+  const auto row = GENERATE(from_range(header_rows()));
+  INFO("row: " << row.name);
+  const BearerToken found = bearer_token(row.header);
+  INFO("got: " << name_of(found.problem));
+  CHECK(found.problem == row.problem);
+  CHECK(static_cast<bool>(found) == (row.problem == BearerProblem::none));
+  CHECK(found.token == row.token);
+}
+
+TEST_CASE("the challenge names the error RFC 6750 §3.1 gives each refusal", "[bearer]") {
+  struct Row {
+    ErrorCode code;
+    std::string realm;
+    std::vector<std::string> scopes;
+    std::string expected;
+  };
+  const auto row = GENERATE(values<Row>({
+      {ErrorCode::expired, "", {}, R"(Bearer error="invalid_token")"},
+      {ErrorCode::invalid_signature, "", {}, R"(Bearer error="invalid_token")"},
+      {ErrorCode::token_too_large, "", {}, R"(Bearer error="invalid_token")"},
+      {ErrorCode::wrong_token_type, "", {}, R"(Bearer error="invalid_token")"},
+      {ErrorCode::revoked, "api", {}, R"(Bearer realm="api", error="invalid_token")"},
+      {ErrorCode::not_found, "", {}, R"(Bearer error="invalid_token")"},
+      {ErrorCode::insufficient_scope, "", {"admin"}, R"(Bearer error="insufficient_scope", scope="admin")"},
+      {ErrorCode::insufficient_scope,
+       "a \"quoted\" \\ realm",
+       {"me", "admin"},
+       R"(Bearer realm="a \"quoted\" \\ realm", error="insufficient_scope", scope="me admin")"},
+      {ErrorCode::invalid_credentials, "", {}, "Bearer"},
+      {ErrorCode::invalid_credentials, "api", {}, R"(Bearer realm="api")"},
+      {ErrorCode::store_unavailable, "", {}, ""},
+      {ErrorCode::too_many_attempts, "", {}, ""},
+      {ErrorCode::overloaded, "api", {}, ""},
+      {ErrorCode::account_disabled, "", {}, ""},
+  }));
+  INFO("code: " << to_string(row.code));
+  CHECK(challenge(Error{row.code, "message"}, row.realm, row.scopes) == row.expected);
+}
+
+TEST_CASE("a request without usable credentials gets a challenge without an error code", "[bearer]") {
+  CHECK(challenge() == "Bearer");
+  CHECK(challenge("my api") == R"(Bearer realm="my api")");
+}
+
+TEST_CASE("every ErrorCode has the status docs/errors.md gives it", "[bearer]") {
+  struct Row {
+    ErrorCode code;
+    int status;
+  };
+  const auto row = GENERATE(values<Row>({
+      {ErrorCode::malformed, 401},
+      {ErrorCode::algorithm_not_allowed, 401},
+      {ErrorCode::invalid_signature, 401},
+      {ErrorCode::unknown_key, 401},
+      {ErrorCode::expired, 401},
+      {ErrorCode::not_yet_valid, 401},
+      {ErrorCode::issued_in_future, 401},
+      {ErrorCode::invalid_issuer, 401},
+      {ErrorCode::invalid_audience, 401},
+      {ErrorCode::missing_claim, 401},
+      {ErrorCode::invalid_claim, 401},
+      {ErrorCode::wrong_token_type, 401},
+      {ErrorCode::revoked, 401},
+      {ErrorCode::token_too_large, 401},
+      {ErrorCode::invalid_key, 503},
+      {ErrorCode::invalid_argument, 422},
+      {ErrorCode::invalid_credentials, 401},
+      {ErrorCode::conflict, 409},
+      {ErrorCode::not_found, 404},
+      {ErrorCode::too_many_attempts, 429},
+      {ErrorCode::overloaded, 503},
+      {ErrorCode::store_unavailable, 503},
+      {ErrorCode::store_busy, 503},
+      {ErrorCode::store_full, 503},
+      {ErrorCode::store_error, 503},
+      {ErrorCode::account_disabled, 400},
+      {ErrorCode::insufficient_scope, 403},
+  }));
+  INFO("code: " << to_string(row.code));
+  CHECK(http_status(row.code) == row.status);
+}
+
+TEST_CASE("the status table covers every code", "[bearer]") {
+  for (int value = 1; value <= static_cast<int>(ErrorCode::insufficient_scope); ++value) {
+    const int status = http_status(static_cast<ErrorCode>(value));
+    INFO("code " << value);
+    CHECK(status >= 400);
+    CHECK(status != 500);
+  }
+}
