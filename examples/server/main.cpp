@@ -24,28 +24,15 @@
 #include "http_server.hpp"
 #include "maintenance.hpp"
 #include "secret_source.hpp"
+#include "settings.hpp"
 
 namespace {
 
 namespace asio = boost::asio;
 using authcore_server::HttpServer;
 
-struct Settings {
-  std::string host = "127.0.0.1";
-  unsigned short port = 8000;
-  std::string db = "auth.db";
-  std::string secret_file;
-  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  unsigned hash_workers = 0;  // 0: hardware threads
-  long access_ttl = 15 * 60;
-  long refresh_ttl = 14 * 24 * 60 * 60;
-  bool quiet = false;
-  bool accept_legacy_tokens = false;
-};
-
-bool is_postgres_url(const std::string& db) {
-  return db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0;
-}
+using authcore_server::is_postgres_url;
+using authcore_server::Settings;
 
 authcore::Result<std::unique_ptr<authcore::UserStore>> open_store(const std::string& db) {
   if (is_postgres_url(db)) {
@@ -167,27 +154,7 @@ int main(int argc, char** argv) {
   raise_open_file_limit();
   Settings settings;
   CLI::App app{"authcore-server: sign-up, OAuth2 password login, refresh rotation and logout over HTTP"};
-  app.add_option("--host", settings.host, "Address to listen on")->capture_default_str();
-  app.add_option("--port", settings.port, "Port to listen on (0: any free port)")->capture_default_str();
-  app.add_option("--db", settings.db, "SQLite file, or a postgresql:// URL for a shared database")
-      ->capture_default_str();
-  app.add_option("--secret-file", settings.secret_file,
-                 "File holding the HS256 key (one trailing newline ignored); else $AUTHCORE_SECRET, else an "
-                 "ephemeral random key");
-  app.add_option("--threads", settings.threads, "Network threads")->capture_default_str()->check(CLI::PositiveNumber);
-  app.add_option("--hash-workers", settings.hash_workers, "Password hashing threads (0: one per core)")
-      ->capture_default_str();
-  app.add_option("--access-ttl", settings.access_ttl, "Access-token lifetime in seconds")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  app.add_option("--refresh-ttl", settings.refresh_ttl, "Session (refresh-token) lifetime in seconds")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  app.add_flag("--quiet", settings.quiet, "Do not log one line per request");
-  app.add_flag("--accept-legacy-tokens", settings.accept_legacy_tokens,
-               "Also accept access tokens without a session id (tokens of an app being migrated, signed with the "
-               "same key); they cannot be revoked, so use it only for a migration window");
-  app.footer("Example: AUTHCORE_SECRET=\"$(authctl keygen)\" authcore-server --port 8000 --db auth.db");
+  authcore_server::add_flags(app, settings);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -52,7 +52,6 @@ Response not_authenticated(const ReplyTo& to) {
   return challenged(error_reply(to, http::status::unauthorized, "Not authenticated"), authcore::challenge());
 }
 
-
 Response with_retry_after(Response response, std::chrono::seconds after) {
   response.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(after.count(), 1)));
   return response;

@@ -54,7 +54,7 @@ TEST_CASE("a secret file of exactly 32 bytes is a key, with or without its newli
   CHECK(issued_with_key({"--secret-file", without_newline.path()}, std::nullopt, kKey));
 }
 
-TEST_CASE("exactly one trailing newline is stripped: a key ending in \\n keeps it", "[cli][secret]") {
+TEST_CASE("exactly one trailing newline is stripped: a key ending in a newline keeps it", "[cli][secret]") {
   const test::TempFile file(kKey + "\n\n");
   CHECK(issued_with_key({"--secret-file", file.path()}, std::nullopt, kKey + "\n"));
   CHECK_FALSE(issued_with_key({"--secret-file", file.path()}, std::nullopt, kKey));

@@ -2,6 +2,7 @@
 // client's flow, hostile requests, refresh replay, logout, concurrency and
 // shutdown; on SQLite and, when the test PostgreSQL runs, on PostgreSQL.
 #include <ctime>
+#include <fstream>
 #include <future>
 #include <string>
 #include <thread>
@@ -208,7 +209,7 @@ TEST_CASE("errors have the documented statuses and JSON details", "[server]") {
   CHECK(server.terminate() == 0);
 }
 
-TEST_CASE("refresh replay revokes the session; logout stops both tokens", "[server]") {
+TEST_CASE("refresh replay revokes the session, logout stops both tokens", "[server]") {
   const Backend backend = GENERATE(from_range(backends()));
   INFO("backend " << backend.name);
   ServerProcess server(backend.db);
@@ -247,6 +248,28 @@ TEST_CASE("an expired access token is refused", "[server]") {
   const auto refreshed = server.post_json("/refresh", {{"refresh_token", account.refresh_token}});
   REQUIRE(refreshed.status == 200);  // the refresh token lives on
   CHECK(server.get("/users/me", refreshed.json()["access_token"]).status == 200);
+}
+
+TEST_CASE("flags can come from a --config file, the command line wins", "[server]") {
+  const std::string db = temporary_database();
+  const std::string config = db + ".toml";
+  {
+    std::ofstream out(config);
+    out << "# authcore-server settings\naccess-ttl = 60\nrefresh-ttl = 3600\n";
+  }
+  ServerProcess server(db, {"--config", config, "--access-ttl", "120"});
+  const Account account = signed_up_and_logged_in(server);
+  const auto token = server.post_form("/token", "username=" + account.username + "&password=correct+horse+battery");
+  REQUIRE(token.status == 200);
+  CHECK(token.json()["expires_in"] == 120);
+  const auto refreshed = server.post_json("/refresh", {{"refresh_token", token.json()["refresh_token"]}});
+  REQUIRE(refreshed.status == 200);
+  CHECK(refreshed.json()["expires_in"] == 120);  // within the session's 3600 s from the file
+
+  std::ofstream(config) << "no-such-flag = 1\n";
+  const auto refused = authcore::test::run_process({AUTHCORE_SERVER_BINARY, "--config", config, "--port", "0"});
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find("no-such-flag") != std::string::npos);
 }
 
 TEST_CASE("50 concurrent signups of one username create it exactly once", "[server]") {

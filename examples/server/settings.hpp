@@ -1,0 +1,41 @@
+// authcore-server's settings: every command-line flag, also readable from a
+// configuration file (`--config FILE`, CLI11's INI/TOML format).
+#ifndef AUTHCORE_SERVER_SETTINGS_HPP
+#define AUTHCORE_SERVER_SETTINGS_HPP
+
+#include <algorithm>
+#include <string>
+#include <thread>
+
+namespace CLI {
+class App;
+}  // namespace CLI
+
+namespace authcore_server {
+
+/// What the flags set; each default is the flag's (docs/server.md lists them).
+struct Settings {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8000;
+  std::string db = "auth.db";
+  std::string secret_file;
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  unsigned hash_workers = 0;  ///< 0: one per hardware thread
+  long access_ttl = 15 * 60;
+  long refresh_ttl = 14 * 24 * 60 * 60;
+  bool quiet = false;
+  bool accept_legacy_tokens = false;
+};
+
+/// Registers every flag on `app`, writing into `settings` (which must
+/// outlive the parse), and `--config FILE`, which reads the same flags from
+/// a file: `name = value` lines, a flag's name without its dashes (flags on
+/// the command line win).
+void add_flags(CLI::App& app, Settings& settings);
+
+/// True when `db` names a PostgreSQL database rather than an SQLite file.
+bool is_postgres_url(const std::string& db);
+
+}  // namespace authcore_server
+
+#endif
