@@ -70,10 +70,10 @@ class AUTHCORE_API KeyRing {
   /// The signing key.
   const HmacKey& current() const noexcept { return keys_[current_]; }
   /// The key with this kid, or nullptr.
-  const HmacKey* find(std::string_view kid) const noexcept;
+  [[nodiscard]] const HmacKey* find(std::string_view kid) const noexcept;
   /// The key that checks a token whose header has (`token_has_kid`) or has
   /// not a `kid`; nullptr means ErrorCode::unknown_key.
-  const HmacKey* select(bool token_has_kid, std::string_view token_kid) const noexcept;
+  [[nodiscard]] const HmacKey* select(bool token_has_kid, std::string_view token_kid) const noexcept;
   /// Number of keys.
   std::size_t size() const noexcept { return keys_.size(); }
   /// All keys, the current one among them.
