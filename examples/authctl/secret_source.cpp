@@ -14,7 +14,8 @@ namespace {
 authcore::Result<authcore::HmacKey> key_from_environment(std::string kid) {
   const char* value = std::getenv(kSecretVariable);
   if (value == nullptr) {
-    throw Failure(kind::key, std::string("no secret: give --secret-file PATH or set ") + kSecretVariable);
+    return authcore::Error{authcore::ErrorCode::invalid_key,
+                           std::string("no secret: give --secret-file PATH or set ") + kSecretVariable};
   }
   auto key = authcore::HmacKey::from_bytes(value, std::move(kid));
   // Name the source when it is the secret that is refused, not the kid.
