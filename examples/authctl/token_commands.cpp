@@ -1,7 +1,6 @@
 // keygen, issue, verify and decode.
 #include <unistd.h>
 
-#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -30,32 +29,10 @@ namespace {
 // The library's limit, for verify and decode alike.
 const std::size_t kMaxTokenBytes = authcore::VerifyOptions{}.max_token_bytes;
 
-// RFC 4648 §5 base64url without padding, as JWS writes it (RFC 7515 §2).
-// `out` must have room reserved, so that no reallocation leaves a copy of
-// the secret text behind.
-void append_base64url(std::string_view bytes, std::string& out) {
-  static constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    const std::size_t group_size = std::min<std::size_t>(3, bytes.size() - i);
-    std::uint32_t group = 0;
-    for (std::size_t j = 0; j < 3; ++j) {
-      group = group << 8 | (j < group_size ? static_cast<unsigned char>(bytes[i + j]) : 0U);
-    }
-    // n bytes make n + 1 characters.
-    for (std::size_t j = 0; j <= group_size; ++j) out.push_back(kAlphabet[group >> (18 - 6 * j) & 0x3F]);
-  }
-}
-
 Exit run_keygen() {
-  const auto key = authcore::SecretBytes::random(authcore::HmacKey::min_size);
-  std::string text;
-  text.reserve(authcore::HmacKey::min_size * 4 / 3 + 2);
-  append_base64url(key.view(), text);
-  text.push_back('\n');
-  // The text is as secret as the key: move it into wiped storage at once.
-  const authcore::SecretBytes line(text);
-  authcore::secure_wipe(text.data(), text.size());
-  write_stdout(line.view());
+  const auto text = authcore::SecretBytes::random(authcore::HmacKey::min_size).to_base64url();
+  write_stdout(text.view());
+  write_stdout("\n");
   return Exit::ok;
 }
 

@@ -1,20 +1,31 @@
 // The smallest useful authcore program: issue an access token, verify it,
 // and watch a tampered copy be refused with a stable error code.
+//
+//     issue_and_verify [KEY_FILE]
+//
+// signs with the key in KEY_FILE (e.g. `authctl keygen > key`), or with a
+// random key when none is named.
 #include <authcore/authcore.hpp>
 
 #include <cstdlib>
 #include <iostream>
 
-int main() {
+int main(int argc, char** argv) {
   // [keys]
-  // A random 256-bit key. In a service, load the key from your secret store
-  // with HmacKey::from_bytes: for instance the 43 characters `authctl keygen`
-  // prints, used as they are, as authctl and authcore-server use them.
-  const authcore::HmacKey key = authcore::HmacKey::generate("2026-01");
+  // The key file's bytes, without one trailing newline, are the key: the 43
+  // characters `authctl keygen > key` writes, used as they are, as authctl
+  // and authcore-server read --secret-file. Without a file, a random
+  // 256-bit key (tokens then die with the process).
+  const authcore::Result<authcore::HmacKey> key =
+      argc > 1 ? authcore::HmacKey::from_file(argv[1], "2026-01") : authcore::HmacKey::generate("2026-01");
+  if (!key) {  // invalid_key: unreadable, over 64 KiB, or under 32 bytes
+    std::cerr << "key: " << key.error().message << '\n';
+    return EXIT_FAILURE;
+  }
   // [keys]
 
   // [issue]
-  const authcore::TokenIssuer issuer(key);
+  const authcore::TokenIssuer issuer(*key);
   authcore::IssueOptions options;
   options.subject = "alice";
   options.issuer = "https://auth.example.com";
@@ -32,7 +43,7 @@ int main() {
   authcore::VerifyOptions expected;
   expected.issuer = "https://auth.example.com";
   expected.audience = "orders-api";
-  const authcore::TokenVerifier verifier(key, expected);
+  const authcore::TokenVerifier verifier(*key, expected);
 
   const authcore::Result<authcore::Claims> claims = verifier.verify(*token);
   if (!claims) {

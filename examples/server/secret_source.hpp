@@ -9,10 +9,11 @@
 
 namespace authcore_server {
 
-/// The key from `secret_file` (its bytes, exactly one trailing "\n"
-/// removed) when given, else from $AUTHCORE_SECRET (verbatim), else a random
-/// key with a warning on stderr that tokens will not survive a restart.
-/// Fails with invalid_key for a short key or an unreadable file.
+/// The key from `secret_file` (authcore::HmacKey::from_file(): its bytes,
+/// exactly one trailing "\n" removed) when given, else from
+/// $AUTHCORE_SECRET (verbatim), else a random key with a warning on stderr
+/// that tokens will not survive a restart. Fails with invalid_key for a
+/// short key, or a file that is unreadable or over 64 KiB.
 authcore::Result<authcore::HmacKey> load_key(const std::string& secret_file);
 
 }  // namespace authcore_server

@@ -116,9 +116,14 @@ struct AuthenticatorOptions {
 class AUTHCORE_API Authenticator {
  public:
   /// Makes the dummy hash for unknown users (one hash at the policy's cost).
-  /// Throws std::system_error if its HashGate cannot start threads.
+  /// Throws std::system_error if its HashGate cannot start threads. `store`
+  /// and `clock` must outlive the authenticator: it keeps references.
   Authenticator(UserStore& store, KeyRing keys, AuthenticatorOptions options = {},
                 const Clock& clock = SystemClock::instance());
+  /// Refused at compile time: a temporary clock would be destroyed while the
+  /// authenticator still reads it. Keep the clock in a variable that
+  /// outlives the authenticator.
+  Authenticator(UserStore& store, KeyRing keys, AuthenticatorOptions options, const Clock&& clock) = delete;
   ~Authenticator();
   Authenticator(const Authenticator&) = delete;
   Authenticator& operator=(const Authenticator&) = delete;

@@ -49,9 +49,9 @@ class AUTHCORE_API Claims {
   /// "aud" as a list (a single string becomes one element); empty when absent.
   std::vector<std::string_view> audience() const;
   /// True when the payload has an "aud" claim (possibly an empty array).
-  bool has_audience() const noexcept { return has_audience_; }
+  [[nodiscard]] bool has_audience() const noexcept { return has_audience_; }
   /// True when "aud" is `audience` or an array containing it (byte-exact).
-  bool audience_includes(std::string_view audience) const noexcept;
+  [[nodiscard]] bool audience_includes(std::string_view audience) const noexcept;
   std::optional<std::int64_t> expires_at() const noexcept { return expires_at_; }  ///< "exp"
   std::optional<std::int64_t> not_before() const noexcept { return not_before_; }  ///< "nbf"
   std::optional<std::int64_t> issued_at() const noexcept { return issued_at_; }    ///< "iat"
@@ -66,7 +66,7 @@ class AUTHCORE_API Claims {
   const std::string& payload() const noexcept { return payload_; }
 
   /// True when the payload has a top-level member `name`.
-  bool contains(std::string_view name) const { return raw(name).has_value(); }
+  [[nodiscard]] bool contains(std::string_view name) const { return raw(name).has_value(); }
   /// The exact JSON text of the top-level member `name`, if present.
   std::optional<std::string_view> raw(std::string_view name) const;
   /// The whole payload as nlohmann::json (parsed on each call).

@@ -61,7 +61,7 @@ enum class ErrorCode : int {
 AUTHCORE_API std::string_view to_string(ErrorCode code) noexcept;
 
 /// True for the fourteen codes that token verification returns.
-AUTHCORE_API bool is_token_error(ErrorCode code) noexcept;
+[[nodiscard]] AUTHCORE_API bool is_token_error(ErrorCode code) noexcept;
 
 /// The single category object of authcore error codes (name "authcore").
 AUTHCORE_API const std::error_category& error_category() noexcept;

@@ -34,11 +34,22 @@ class AUTHCORE_API HmacKey {
   static Result<HmacKey> from_bytes(std::string_view bytes, std::string kid = {});
   /// As from_bytes(), taking the bytes from a SecretBytes.
   static Result<HmacKey> from_secret(const SecretBytes& secret, std::string kid = {});
-  /// A key from its base64url text (as `authctl keygen` prints it). Fails
-  /// with ErrorCode::invalid_key on bad base64url or a short key.
+  /// A key from the base64url text of its bytes (SecretBytes::to_base64url()
+  /// writes it): the text is decoded, and the decoded bytes are the key.
+  /// Fails with ErrorCode::invalid_key on text that is not strict base64url
+  /// (SecretBytes::from_base64url()) or decodes to a short key.
   static Result<HmacKey> from_base64url(std::string_view encoded, std::string kid = {});
+  /// A key from a key file: the file's bytes, without exactly one trailing
+  /// '\n', are the key, used as they are (SecretBytes::read_file()). So the
+  /// 43 characters and newline that `authctl keygen` writes are a 43-byte
+  /// key; they are not decoded. This is how authctl and authcore-server read
+  /// `--secret-file`. Fails with ErrorCode::invalid_key, the message naming
+  /// `path`, when the file cannot be opened or read, holds more than
+  /// SecretBytes::max_file_bytes bytes, or gives fewer than min_size bytes;
+  /// and when `kid` is not valid UTF-8.
+  static Result<HmacKey> from_file(const std::string& path, std::string kid = {});
   /// A new random 256-bit key.
-  static HmacKey generate(std::string kid = {});
+  [[nodiscard]] static HmacKey generate(std::string kid = {});
 
   /// The key id; empty when the key has none.
   const std::string& kid() const noexcept { return kid_; }
@@ -70,10 +81,10 @@ class AUTHCORE_API KeyRing {
   /// The signing key.
   const HmacKey& current() const noexcept { return keys_[current_]; }
   /// The key with this kid, or nullptr.
-  const HmacKey* find(std::string_view kid) const noexcept;
+  [[nodiscard]] const HmacKey* find(std::string_view kid) const noexcept;
   /// The key that checks a token whose header has (`token_has_kid`) or has
   /// not a `kid`; nullptr means ErrorCode::unknown_key.
-  const HmacKey* select(bool token_has_kid, std::string_view token_kid) const noexcept;
+  [[nodiscard]] const HmacKey* select(bool token_has_kid, std::string_view token_kid) const noexcept;
   /// Number of keys.
   std::size_t size() const noexcept { return keys_.size(); }
   /// All keys, the current one among them.

@@ -123,14 +123,14 @@ class AUTHCORE_API PasswordHasher {
   /// without hashing (no hash of huge input is ever computed). Otherwise the
   /// hash is recomputed and compared in constant time. A failure to compute
   /// it (out of memory) is mismatch: errors never match. Never throws.
-  PasswordCheck verify(std::string_view password, std::string_view stored) const noexcept;
+  [[nodiscard]] PasswordCheck verify(std::string_view password, std::string_view stored) const noexcept;
 
   /// True unless `stored` is an Argon2id hash exactly as hash() would write it
   /// now: t and m of the current policy, p = 1, 16-byte salt, 32-byte hash.
   /// So bcrypt, PBKDF2, Argon2i, other parameters (weaker or stronger) and
   /// malformed strings all need a rehash; the Authenticator rehashes after a
   /// successful login.
-  bool needs_rehash(std::string_view stored) const noexcept;
+  [[nodiscard]] bool needs_rehash(std::string_view stored) const noexcept;
 
   /// The password rules alone: ErrorCode::invalid_argument for an empty
   /// password or one longer than max_password_bytes. hash() applies them;

@@ -43,8 +43,13 @@ struct IssueOptions {
 /// optional claims; no padding. Immutable and safe to share between threads.
 class AUTHCORE_API TokenIssuer {
  public:
-  /// Signs with `keys.current()`. `clock` must outlive the issuer.
+  /// Signs with `keys.current()`. `clock` must outlive the issuer: it keeps
+  /// a reference, not a copy.
   explicit TokenIssuer(KeyRing keys, const Clock& clock = SystemClock::instance());
+  /// Refused at compile time: a temporary clock would be destroyed while the
+  /// issuer still reads it. Keep the clock in a variable that outlives the
+  /// issuer.
+  TokenIssuer(KeyRing keys, const Clock&& clock) = delete;
 
   /// The compact token. Fails with ErrorCode::invalid_argument when the
   /// subject is empty, ttl is not positive or would overflow, a string is

@@ -91,8 +91,12 @@ struct VerifyOptions {
 /// Immutable after construction and safe to share between threads.
 class AUTHCORE_API TokenVerifier {
  public:
-  /// `clock` must outlive the verifier.
+  /// `clock` must outlive the verifier: it keeps a reference, not a copy.
   explicit TokenVerifier(KeyRing keys, VerifyOptions options = {}, const Clock& clock = SystemClock::instance());
+  /// Refused at compile time: a temporary clock would be destroyed while the
+  /// verifier still reads it. Keep the clock in a variable that outlives
+  /// the verifier.
+  TokenVerifier(KeyRing keys, VerifyOptions options, const Clock&& clock) = delete;
 
   /// The token's claims, or the first failure. Never throws; allocates on
   /// the rejection path only for the error message.

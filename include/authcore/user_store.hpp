@@ -38,7 +38,7 @@ struct Session {
   bool revoked = false;         ///< set by logout, reuse detection, a password change or revoke_all_sessions()
 
   /// Not revoked and not expired at `now` (Unix seconds).
-  bool is_active(std::int64_t now) const noexcept { return !revoked && now <= expires_at; }
+  [[nodiscard]] bool is_active(std::int64_t now) const noexcept { return !revoked && now <= expires_at; }
 };
 
 /// Where users and sessions live. Every method is thread-safe, never throws,

@@ -1,9 +1,9 @@
 #include "authcore/hmac_key.hpp"
 
 #include <algorithm>
+#include <string>
 #include <utility>
 
-#include "detail/base64url.hpp"
 #include "detail/hmac_sha256.hpp"
 #include "detail/utf8.hpp"
 
@@ -12,11 +12,18 @@ namespace authcore {
 HmacKey::HmacKey(std::shared_ptr<const detail::HmacSha256> mac, std::string kid) noexcept
     : mac_(std::move(mac)), kid_(std::move(kid)) {}
 
+namespace {
+
+// `source` names where the key came from, for messages; empty for none.
+Error key_too_short(std::size_t size, const std::string& source) {
+  return Error{ErrorCode::invalid_key, source + "an HS256 key needs at least " + std::to_string(HmacKey::min_size) +
+                                           " bytes (RFC 7518 §3.2); got " + std::to_string(size)};
+}
+
+}  // namespace
+
 Result<HmacKey> HmacKey::from_bytes(std::string_view bytes, std::string kid) {
-  if (bytes.size() < min_size) {
-    return Error{ErrorCode::invalid_key,
-                 "an HS256 key needs at least 32 bytes (RFC 7518 §3.2); got " + std::to_string(bytes.size())};
-  }
+  if (bytes.size() < min_size) return key_too_short(bytes.size(), {});
   if (!detail::is_valid_utf8(kid)) return Error{ErrorCode::invalid_key, "kid is not valid UTF-8"};
   return HmacKey(std::make_shared<const detail::HmacSha256>(bytes), std::move(kid));
 }
@@ -26,12 +33,16 @@ Result<HmacKey> HmacKey::from_secret(const SecretBytes& secret, std::string kid)
 }
 
 Result<HmacKey> HmacKey::from_base64url(std::string_view encoded, std::string kid) {
-  std::string bytes;
-  const bool decoded = detail::base64url_decode(encoded, bytes);
-  SecretBytes secret(bytes);
-  secure_wipe(bytes.data(), bytes.size());
-  if (!decoded) return Error{ErrorCode::invalid_key, "key is not strict base64url"};
-  return from_secret(secret, std::move(kid));
+  const auto secret = SecretBytes::from_base64url(encoded);
+  if (!secret) return secret.error();
+  return from_secret(*secret, std::move(kid));
+}
+
+Result<HmacKey> HmacKey::from_file(const std::string& path, std::string kid) {
+  const auto secret = SecretBytes::read_file(path);
+  if (!secret) return secret.error();
+  if (secret->size() < min_size) return key_too_short(secret->size(), "key file '" + path + "': ");
+  return from_secret(*secret, std::move(kid));
 }
 
 HmacKey HmacKey::generate(std::string kid) {

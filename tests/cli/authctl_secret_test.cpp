@@ -11,6 +11,7 @@ using namespace authcore;
 using test::authctl;
 using test::check_failure;
 using test::check_success;
+using test::TempFile;
 
 namespace {
 
@@ -31,6 +32,7 @@ struct KeyRow {
   std::string name;
   std::vector<std::string> args;
   std::optional<std::string> secret_env;
+  std::string reason;  ///< in the message, so that no row passes for another reason
 };
 
 // Issues with `args` and `secret_env`, then verifies the token with the
@@ -48,14 +50,14 @@ bool issued_with_key(const std::vector<std::string>& args, const std::optional<s
 }  // namespace
 
 TEST_CASE("a secret file of exactly 32 bytes is a key, with or without its newline", "[cli][secret]") {
-  const test::TempFile with_newline(kKey + "\n");
-  const test::TempFile without_newline(kKey);
+  const TempFile with_newline(kKey + "\n");
+  const TempFile without_newline(kKey);
   CHECK(issued_with_key({"--secret-file", with_newline.path()}, std::nullopt, kKey));
   CHECK(issued_with_key({"--secret-file", without_newline.path()}, std::nullopt, kKey));
 }
 
 TEST_CASE("exactly one trailing newline is stripped: a key ending in a newline keeps it", "[cli][secret]") {
-  const test::TempFile file(kKey + "\n\n");
+  const TempFile file(kKey + "\n\n");
   CHECK(issued_with_key({"--secret-file", file.path()}, std::nullopt, kKey + "\n"));
   CHECK_FALSE(issued_with_key({"--secret-file", file.path()}, std::nullopt, kKey));
 }
@@ -68,11 +70,11 @@ TEST_CASE("AUTHCORE_SECRET is used verbatim, newline included", "[cli][secret]")
 
 TEST_CASE("the secret file wins over AUTHCORE_SECRET", "[cli][secret]") {
   const std::string env_key(32, 'e');
-  const test::TempFile file(kKey + "\n");
+  const TempFile file(kKey + "\n");
   CHECK(issued_with_key({"--secret-file", file.path()}, env_key, kKey));
   CHECK_FALSE(issued_with_key({"--secret-file", file.path()}, env_key, env_key));
   // Even a bad file is not replaced by a good environment.
-  const test::TempFile short_file(kKey.substr(0, 31));
+  const TempFile short_file(kKey.substr(0, 31));
   check_failure(issue({"--secret-file", short_file.path()}, env_key), 2, "key");
 }
 
@@ -87,24 +89,31 @@ TEST_CASE("a secret file is accepted before and after the command", "[cli][secre
 }
 
 TEST_CASE("short, empty, missing and unreadable secrets are `error: key:` with exit 2", "[cli][secret]") {
-  const test::TempFile short_file(kKey.substr(0, 31));
-  const test::TempFile short_with_newline(kKey.substr(0, 31) + "\n");
-  const test::TempFile empty_file;
-  const test::TempFile newline_only("\n");
-  const auto row = GENERATE_REF(values<KeyRow>({
-      {"31-byte file", {"--secret-file", short_file.path()}, std::nullopt},
-      {"31 bytes and a newline", {"--secret-file", short_with_newline.path()}, std::nullopt},
-      {"empty file", {"--secret-file", empty_file.path()}, std::nullopt},
-      {"a newline only", {"--secret-file", newline_only.path()}, std::nullopt},
-      {"missing file", {"--secret-file", empty_file.directory() + "/absent"}, std::nullopt},
-      {"a directory", {"--secret-file", empty_file.directory()}, std::nullopt},
-      {"31-byte AUTHCORE_SECRET", {}, kKey.substr(0, 31)},
-      {"empty AUTHCORE_SECRET", {}, ""},
-      {"no secret at all", {}, std::nullopt},
+  // Static: the generator is made once, on the first run, and the paths in
+  // its rows must name these files on every run.
+  static const TempFile short_file(kKey.substr(0, 31));
+  static const TempFile short_with_newline(kKey.substr(0, 31) + "\n");
+  static const TempFile empty_file;
+  static const TempFile newline_only("\n");
+  static const TempFile too_long(std::string(64 * 1024 + 1, 'k'));
+  const auto row = GENERATE(values<KeyRow>({
+      {"31-byte file", {"--secret-file", short_file.path()}, std::nullopt, "got 31"},
+      {"31 bytes and a newline", {"--secret-file", short_with_newline.path()}, std::nullopt, "got 31"},
+      {"empty file", {"--secret-file", empty_file.path()}, std::nullopt, "got 0"},
+      {"a newline only", {"--secret-file", newline_only.path()}, std::nullopt, "got 0"},
+      {"missing file", {"--secret-file", empty_file.directory() + "/absent"}, std::nullopt, "No such file"},
+      {"a directory", {"--secret-file", empty_file.directory()}, std::nullopt, "Is a directory"},
+      {"a file over 64 KiB", {"--secret-file", too_long.path()}, std::nullopt, "longer than 65536 bytes"},
+      {"31-byte AUTHCORE_SECRET", {}, kKey.substr(0, 31), "AUTHCORE_SECRET: an HS256 key needs at least 32"},
+      {"empty AUTHCORE_SECRET", {}, "", "AUTHCORE_SECRET: an HS256 key needs at least 32 bytes (RFC 7518 §3.2); got 0"},
+      {"no secret at all", {}, std::nullopt, "no secret: give --secret-file PATH or set AUTHCORE_SECRET"},
   }));
   INFO(row.name);
-  check_failure(issue(row.args, row.secret_env), 2, "key");
-  check_failure(authctl(concat({"verify", "a.b.c"}, row.args), {}, row.secret_env), 2, "key");
+  for (const auto& result :
+       {issue(row.args, row.secret_env), authctl(concat({"verify", "a.b.c"}, row.args), {}, row.secret_env)}) {
+    check_failure(result, 2, "key");
+    CHECK(result.err.find(row.reason) != std::string::npos);
+  }
 }
 
 TEST_CASE("keygen, hash, verify-password and decode need no secret", "[cli][secret]") {

@@ -1,12 +1,6 @@
 #include "authctl_support.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
-#include <fstream>
-#include <stdexcept>
 
 #include "support/catch.hpp"
 
@@ -43,20 +37,6 @@ std::string output_line(const ProcessResult& result) {
   REQUIRE(!result.out.empty());
   REQUIRE(result.out.back() == '\n');
   return result.out.substr(0, result.out.size() - 1);
-}
-
-TempFile::TempFile(std::string_view contents) {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/authctl-test-XXXXXX";
-  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  directory_ = pattern;
-  path_ = directory_ + "/file";
-  std::ofstream(path_, std::ios::binary) << contents;
-}
-
-TempFile::~TempFile() {
-  std::remove(path_.c_str());
-  ::rmdir(directory_.c_str());
 }
 
 const TempFile& key_file() {

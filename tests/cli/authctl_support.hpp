@@ -27,24 +27,6 @@ void check_success(const ProcessResult& result);
 /// stdout without its single trailing newline, which must be there.
 std::string output_line(const ProcessResult& result);
 
-/// A file with `contents` in a fresh directory under $TMPDIR; both are
-/// removed when this goes away.
-class TempFile {
- public:
-  explicit TempFile(std::string_view contents = {});
-  ~TempFile();
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-
-  const std::string& path() const noexcept { return path_; }
-  /// The directory holding the file (for "not a regular file" cases).
-  const std::string& directory() const noexcept { return directory_; }
-
- private:
-  std::string directory_;
-  std::string path_;
-};
-
 /// A secret file holding the test key (kKeyBytes) and its newline.
 const TempFile& key_file();
 

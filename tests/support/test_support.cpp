@@ -11,6 +11,7 @@
 #include <array>
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -66,6 +67,20 @@ std::string read_file(const std::string& path) {
   std::ostringstream contents;
   contents << in.rdbuf();
   return contents.str();
+}
+
+TempFile::TempFile(std::string_view contents) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/authcore-test-XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  directory_ = pattern;
+  path_ = directory_ + "/file";
+  std::ofstream(path_, std::ios::binary) << contents;
+}
+
+TempFile::~TempFile() {
+  std::remove(path_.c_str());
+  ::rmdir(directory_.c_str());
 }
 
 std::string hex(std::string_view bytes) {

@@ -50,6 +50,24 @@ std::string shared_dir();
 /// Reads a whole file; throws std::runtime_error if it cannot.
 std::string read_file(const std::string& path);
 
+/// A file with `contents` in a fresh directory under $TMPDIR; both are
+/// removed when this goes away.
+class TempFile {
+ public:
+  explicit TempFile(std::string_view contents = {});
+  ~TempFile();
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+
+  const std::string& path() const noexcept { return path_; }
+  /// The directory holding the file (for "not a regular file" cases).
+  const std::string& directory() const noexcept { return directory_; }
+
+ private:
+  std::string directory_;
+  std::string path_;
+};
+
 struct ProcessResult {
   int exit_code = -1;  ///< the exit status; -1 when a signal ended the process
   std::string out;     ///< standard output

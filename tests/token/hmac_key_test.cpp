@@ -2,12 +2,27 @@
 
 #include <string>
 
+#include "authcore/token_issuer.hpp"
+#include "authcore/token_verifier.hpp"
 #include "support/catch.hpp"
 #include "support/test_support.hpp"
 
 using authcore::ErrorCode;
 using authcore::HmacKey;
 using authcore::KeyRing;
+
+namespace {
+
+// True when a token signed with `signer` verifies with `checker`, that is,
+// when the two keys have the same bytes (HmacKey keeps none to compare).
+bool same_key(const HmacKey& signer, const HmacKey& checker) {
+  authcore::IssueOptions options;
+  options.subject = "alice";
+  const auto token = authcore::TokenIssuer(signer).issue(options).value();
+  return static_cast<bool>(authcore::TokenVerifier(checker).verify(token));
+}
+
+}  // namespace
 
 TEST_CASE("HmacKey refuses keys shorter than 32 bytes", "[hmac_key]") {
   const auto key_size = GENERATE(std::size_t{0}, std::size_t{1}, std::size_t{16}, std::size_t{31});
@@ -36,6 +51,62 @@ TEST_CASE("HmacKey::from_base64url decodes strictly", "[hmac_key]") {
   CHECK(HmacKey::from_base64url(encoded + "=").error().code == ErrorCode::invalid_key);
   CHECK(HmacKey::from_base64url(encoded.substr(0, 42)).error().code == ErrorCode::invalid_key);  // 31 bytes
   CHECK(HmacKey::from_base64url("not base64url!").error().code == ErrorCode::invalid_key);
+}
+
+TEST_CASE("HmacKey::from_base64url reads what SecretBytes::to_base64url writes", "[hmac_key]") {
+  const auto bytes = authcore::SecretBytes::random(HmacKey::min_size);
+  const auto key = HmacKey::from_base64url(bytes.to_base64url().view(), "k1");
+  REQUIRE(key);
+  CHECK(key->kid() == "k1");
+  CHECK(same_key(*key, HmacKey::from_secret(bytes).value()));
+}
+
+TEST_CASE("HmacKey::from_file: the file's bytes, one trailing newline stripped, are the key", "[hmac_key][file]") {
+  const std::string newline = GENERATE(as<std::string>{}, "", "\n");
+  const authcore::test::TempFile file(authcore::test::kKeyBytes + newline);
+  const auto key = HmacKey::from_file(file.path(), "2026-01");
+  REQUIRE(key);
+  CHECK(key->kid() == "2026-01");
+  CHECK(same_key(*key, authcore::test::test_key()));
+}
+
+TEST_CASE("HmacKey::from_file keeps a key that ends in a newline when the file has a second one", "[hmac_key][file]") {
+  const std::string bytes = authcore::test::kKeyBytes + "\n";
+  const authcore::test::TempFile file(bytes + "\n");
+  const auto key = HmacKey::from_file(file.path()).value();
+  CHECK(same_key(key, HmacKey::from_bytes(bytes).value()));
+  CHECK_FALSE(same_key(key, authcore::test::test_key()));
+}
+
+TEST_CASE("HmacKey::from_file uses keygen's text as it is, not decoded", "[hmac_key][file]") {
+  const auto text = authcore::SecretBytes::random(HmacKey::min_size).to_base64url();
+  const authcore::test::TempFile file(std::string(text.view()) + "\n");
+  CHECK(same_key(HmacKey::from_file(file.path()).value(), HmacKey::from_secret(text).value()));
+}
+
+TEST_CASE("HmacKey::from_file refuses short keys, unreadable files and bad kids with invalid_key", "[hmac_key][file]") {
+  const std::string& bytes = authcore::test::kKeyBytes;
+  // Static: the generator is made once, on the first run, and names these.
+  static const authcore::test::TempFile good(bytes);
+  static const authcore::test::TempFile short_key(bytes.substr(0, 31));
+  static const authcore::test::TempFile short_with_newline(bytes.substr(0, 31) + "\n");
+  static const authcore::test::TempFile newline_only("\n");
+  static const authcore::test::TempFile too_long(std::string(authcore::SecretBytes::max_file_bytes + 1, 'k'));
+  // The reason, so that no row passes for another one.
+  const auto [name, path, kid, reason] = GENERATE(table<std::string, std::string, std::string, std::string>({
+      {"31 bytes", short_key.path(), "", "'" + short_key.path() + "': an HS256 key needs at least 32 bytes"},
+      {"31 bytes and a newline", short_with_newline.path(), "", "got 31"},
+      {"a newline only", newline_only.path(), "", "got 0"},
+      {"a missing file", good.directory() + "/absent", "", "No such file or directory"},
+      {"a directory", good.directory(), "", "Is a directory"},
+      {"over 64 KiB", too_long.path(), "", "is longer than 65536 bytes"},
+      {"a kid that is not UTF-8", good.path(), "\xff", "kid is not valid UTF-8"},
+  }));
+  INFO(name);
+  const auto key = HmacKey::from_file(path, kid);
+  REQUIRE_FALSE(key);
+  CHECK(key.error().code == ErrorCode::invalid_key);
+  CHECK(key.error().message.find(reason) != std::string::npos);
 }
 
 TEST_CASE("KeyRing::create validates its keys", "[hmac_key]") {
