@@ -14,7 +14,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <stdexcept>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -41,7 +44,29 @@ struct Settings {
   long refresh_ttl = 14 * 24 * 60 * 60;
   bool quiet = false;
   bool accept_legacy_tokens = false;
+  std::vector<std::string> role_scopes;  // ROLE=S1,S2
 };
+
+// --role-scopes ROLE=S1,S2 (repeatable): each replaces that role's scopes
+// in the Authenticator's map; `ROLE=` grants none. The Authenticator
+// checks the scope names.
+void apply_role_scopes(const std::vector<std::string>& arguments, std::map<std::string, authcore::ScopeSet>& map) {
+  for (const auto& argument : arguments) {
+    const auto equals = argument.find('=');
+    if (equals == 0 || equals == std::string::npos) {
+      throw std::invalid_argument("--role-scopes '" + argument + "': expected ROLE=SCOPE[,SCOPE...]");
+    }
+    authcore::ScopeSet scopes;
+    std::string_view list = std::string_view(argument).substr(equals + 1);
+    while (!list.empty()) {
+      const auto comma = list.find(',');
+      scopes.emplace(list.substr(0, comma));
+      if (comma == std::string_view::npos) break;
+      list.remove_prefix(comma + 1);
+    }
+    map[argument.substr(0, equals)] = std::move(scopes);
+  }
+}
 
 bool is_postgres_url(const std::string& db) {
   return db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0;
@@ -107,6 +132,7 @@ int serve(const Settings& settings) {
   options.access_ttl = std::chrono::seconds(settings.access_ttl);
   options.refresh_ttl = std::chrono::seconds(settings.refresh_ttl);
   options.accept_tokens_without_session = settings.accept_legacy_tokens;
+  apply_role_scopes(settings.role_scopes, options.role_scopes);
   authcore::HashGateOptions gate;
   gate.workers = settings.hash_workers;
   options.hash_gate = std::make_shared<authcore::HashGate>(gate);
@@ -187,6 +213,11 @@ int main(int argc, char** argv) {
   app.add_flag("--accept-legacy-tokens", settings.accept_legacy_tokens,
                "Also accept access tokens without a session id (tokens of an app being migrated, signed with the "
                "same key); they cannot be revoked, so use it only for a migration window");
+  app.add_option("--role-scopes", settings.role_scopes,
+                 "ROLE=SCOPE[,SCOPE...]: the OAuth2 scopes a role grants, replacing its default (user=me, "
+                 "admin=me,admin); repeatable")
+      ->allow_extra_args(false)
+      ->type_name("ROLE=SCOPES");
   app.footer("Example: AUTHCORE_SECRET=\"$(authctl keygen)\" authcore-server --port 8000 --db auth.db");
   try {
     app.parse(argc, argv);

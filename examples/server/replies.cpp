@@ -22,9 +22,13 @@ Response reply(const ReplyTo& to, http::status status, std::string body) {
   return response;
 }
 
-Response challenged(Response response, const char* challenge) {
+Response challenged(Response response, const std::string& challenge) {
   response.set(http::field::www_authenticate, challenge);
   return response;
+}
+
+Response not_enough_permissions(const ReplyTo& to, const std::string& challenge) {
+  return challenged(error_reply(to, http::status::forbidden, "Not enough permissions"), challenge);
 }
 
 }  // namespace
@@ -48,6 +52,13 @@ Response not_authenticated(const ReplyTo& to) {
 Response invalid_token(const ReplyTo& to) {
   return challenged(error_reply(to, http::status::unauthorized, "Could not validate credentials"),
                     R"(Bearer error="invalid_token")");
+}
+
+// Scope names are scope-tokens (no '"' or '\'), so they go into the
+// quoted-string as they are (RFC 6750 §3).
+Response insufficient_scope(const ReplyTo& to, const authcore::ScopeSet& required_scopes) {
+  return not_enough_permissions(
+      to, R"(Bearer error="insufficient_scope", scope=")" + authcore::scope_string(required_scopes) + "\"");
 }
 
 Response with_retry_after(Response response, std::chrono::seconds after) {
@@ -82,9 +93,7 @@ Response failure_reply(const ReplyTo& to, const authcore::Error& error) {
     case ErrorCode::account_disabled: return error_reply(to, http::status::bad_request, "Inactive user");
     // RFC 6750 §3.1; the scopes needed are named by the route (see the
     // challenge the handler adds).
-    case ErrorCode::insufficient_scope:
-      return challenged(error_reply(to, http::status::forbidden, "Not enough permissions"),
-                        R"(Bearer error="insufficient_scope")");
+    case ErrorCode::insufficient_scope: return not_enough_permissions(to, R"(Bearer error="insufficient_scope")");
     case ErrorCode::conflict: return error_reply(to, http::status::conflict, "Username already registered");
     case ErrorCode::too_many_attempts:
       return with_retry_after(error_reply(to, http::status::too_many_requests, "Too many failed logins"),
@@ -108,7 +117,8 @@ Response token_reply(const ReplyTo& to, const authcore::TokenPair& pair) {
                              json{{"access_token", pair.access_token},
                                   {"token_type", "bearer"},
                                   {"expires_in", pair.expires_in.count()},
-                                  {"refresh_token", pair.refresh_token}});
+                                  {"refresh_token", pair.refresh_token},
+                                  {"scope", pair.scope}});
   response.set(http::field::cache_control, "no-store");
   response.set(http::field::pragma, "no-cache");
   return response;
