@@ -49,17 +49,6 @@ void checked(const authcore::Result<void>& result) {
   if (!result) throw failure_from(result.error(), kind::usage);
 }
 
-json optional_json(const std::optional<std::string>& text) { return text ? json(*text) : json(nullptr); }
-
-// What `user show` prints, and `user list --json` lists.
-json user_json(const authcore::User& user) {
-  return json{{"username", user.username},
-              {"email", optional_json(user.email)},
-              {"full_name", optional_json(user.full_name)},
-              {"disabled", user.disabled},
-              {"roles", user.roles}};
-}
-
 void print_json(const json& value) { write_stdout(value.dump(-1, ' ', false, json::error_handler_t::replace) + "\n"); }
 
 // A field of a `user list` line: "-" when empty; tabs and line breaks
@@ -117,7 +106,7 @@ Exit run_add(const AddArguments& arguments, const GlobalOptions& global) {
   user.password_hash = *hash;
   user.created_at = now();
   checked(store->create_user(user));
-  print_json(user_json(user));
+  print_json(authcore::profile_json(user));
   return Exit::ok;
 }
 
@@ -127,7 +116,7 @@ Exit run_list(bool as_json, const GlobalOptions& global) {
   const auto users = checked(open_store(global.db)->list_users());
   if (as_json) {
     auto listed = json::array();
-    for (const auto& user : users) listed.push_back(user_json(user));
+    for (const auto& user : users) listed.push_back(authcore::profile_json(user));
     print_json(listed);
     return Exit::ok;
   }
@@ -142,7 +131,7 @@ Exit run_list(bool as_json, const GlobalOptions& global) {
 }
 
 Exit run_show(const std::string& username, const GlobalOptions& global) {
-  print_json(user_json(checked(open_store(global.db)->find_user(username))));
+  print_json(authcore::profile_json(checked(open_store(global.db)->find_user(username))));
   return Exit::ok;
 }
 

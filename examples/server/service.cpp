@@ -59,22 +59,14 @@ std::optional<FormFields> form_body(const Exchange& exchange, const Responder& r
   return std::move(std::get<FormFields>(decoded));
 }
 
-json optional_json(const std::optional<std::string>& text) { return text ? json(*text) : json(nullptr); }
-
 // What /signup answers (DESIGN §7).
 json signup_json(const authcore::User& user) {
-  return json{{"username", user.username}, {"email", optional_json(user.email)}};
+  return json{{"username", user.username}, {"email", user.email ? json(*user.email) : json(nullptr)}};
 }
 
 // A user as /users/me and /admin/users show it: FastAPI tutorial's User
 // model plus the roles.
-json user_json(const authcore::User& user) {
-  return json{{"username", user.username},
-              {"email", optional_json(user.email)},
-              {"full_name", optional_json(user.full_name)},
-              {"disabled", user.disabled},
-              {"roles", user.roles}};
-}
+json user_json(const authcore::User& user) { return json(authcore::profile_json(user)); }
 
 // The scopes routes require (DESIGN §7).
 const authcore::ScopeSet kMeScope{"me"};

@@ -100,10 +100,11 @@ struct AuthenticatorOptions {
   std::optional<std::chrono::milliseconds> session_cache_staleness;
   /// Accept access tokens without a session id (`sid`), such as those of an
   /// app being migrated to authcore (PyJWT tokens signed with the same key):
-  /// authenticate() then checks only the token. Default false. Risk: such a
-  /// token cannot be revoked, not by logout nor by deleting its user; it is
-  /// good until its `exp`. Turn it on for a migration window no longer than
-  /// the old tokens' lifetime.
+  /// authenticate() then checks the token and that its user (`sub`) exists
+  /// and is not disabled (one store lookup per request). Default false.
+  /// Risk: such a token cannot be revoked by logout; short of deleting or
+  /// disabling its user it is good until its `exp`. Turn it on for a
+  /// migration window no longer than the old tokens' lifetime.
   bool accept_tokens_without_session = false;
   /// Sessions whose state is cached at most. Default 65,536.
   std::size_t session_cache_capacity = 65'536;

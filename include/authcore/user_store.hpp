@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "authcore/export.hpp"
 #include "authcore/result.hpp"
 
@@ -39,6 +41,12 @@ struct User {
   /// maps them to scopes. Default: the one role `user`.
   std::set<std::string> roles{"user"};
 };
+
+/// What may be shown of a user (DESIGN §6 `authctl user show`, §7
+/// `/users/me`): `{"username","email","full_name","disabled","roles"}` in
+/// that order, `email` and `full_name` null when absent, `roles` an array.
+/// Never the password hash.
+AUTHCORE_API nlohmann::ordered_json profile_json(const User& user);
 
 /// A session: one refresh-token family (RFC 9700 §4.14.2). At any time
 /// exactly one refresh token of the family is live, named by its `jti`;

@@ -65,6 +65,17 @@ std::optional<Error> first_invalid(const User& user) {
 
 }  // namespace
 
+nlohmann::ordered_json profile_json(const User& user) {
+  const auto optional = [](const std::optional<std::string>& text) {
+    return text ? nlohmann::ordered_json(*text) : nlohmann::ordered_json(nullptr);
+  };
+  return nlohmann::ordered_json{{"username", user.username},
+                                {"email", optional(user.email)},
+                                {"full_name", optional(user.full_name)},
+                                {"disabled", user.disabled},
+                                {"roles", user.roles}};
+}
+
 UserStore::~UserStore() = default;
 
 Result<void> UserStore::create_user(const User& user) {

@@ -586,6 +586,36 @@ TEST_CASE("scopes: granted = requested ∩ the user's roles' scopes, or all of t
   CHECK(f.auth.authenticate(pair->access_token, {}));
 }
 
+TEST_CASE("a required scope must be a whole name of the token's scope claim", "[authenticator]") {
+  Fixture f;
+  const TokenPair alice = f.signed_up_and_logged_in("alice");
+  const std::string sid = session_of(f.auth, alice);
+  struct Row {
+    const char* claim;
+    const char* required;
+    bool passes;
+  };
+  const Row rows[] = {
+      {"me admin", "admin", true},
+      {"admin", "admin", true},
+      {"me  admin", "admin", true},
+      {"administrator me", "admin", false},
+      {"superadmin", "admin", false},
+      {"me adminx", "admin", false},
+      {"", "me", false},
+      {"m e", "me", false},
+      {"ME", "me", false},
+  };
+  for (const auto& row : rows) {
+    INFO("scope \"" << row.claim << "\" requires " << row.required);
+    const std::string token =
+        forged(TokenType::access, R"("sub":"alice","sid":")" + sid + R"(","jti":"x","scope":")" + row.claim + "\"");
+    const auto checked = f.auth.authenticate(token, {row.required});
+    CHECK(checked.has_value() == row.passes);
+    if (!row.passes) CHECK(checked.error().code == ErrorCode::insufficient_scope);
+  }
+}
+
 TEST_CASE("refresh keeps the granted scope, narrows it when asked, and follows role changes", "[authenticator]") {
   Fixture f;
   REQUIRE(f.auth.signup("alice", "correct horse"));

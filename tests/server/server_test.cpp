@@ -486,7 +486,7 @@ TEST_CASE("scopes over HTTP: /users/me needs me, /admin/users needs admin, 403 n
   CHECK(server.terminate() == 0);
 }
 
-TEST_CASE("--role-scopes replaces a role's scopes", "[server]") {
+TEST_CASE("the flag --role-scopes replaces a role's scopes", "[server]") {
   ServerProcess server(temporary_database(), {"--role-scopes", "user=me,orders:read", "--role-scopes", "admin="});
   const Account account = signed_up_and_logged_in(server);
   const auto token = server.post_form("/token", "username=" + account.username + "&password=correct+horse+battery");
