@@ -64,12 +64,15 @@ json output_json(const test::ProcessResult& result) {
 
 PasswordPolicy cheap_policy() { return PasswordPolicy::custom(1, PasswordPolicy::min_memory_bytes); }
 
-// Logs in through the Authenticator, as authcore-server would.
-Result<TokenPair> log_in(UserStore& store, const std::string& login, const std::string& password) {
+// An Authenticator on `store`, as authcore-server has.
+std::unique_ptr<Authenticator> authenticator(UserStore& store) {
   AuthenticatorOptions options;
   options.password_policy = cheap_policy();
-  Authenticator auth(store, test::test_key(), options);
-  return auth.login(login, password);
+  return std::make_unique<Authenticator>(store, test::test_key(), options);
+}
+
+Result<TokenPair> log_in(UserStore& store, const std::string& login, const std::string& password) {
+  return authenticator(store)->login(login, password);
 }
 
 std::string passlib_hash(const std::string& scheme, std::string_view password) {
@@ -160,15 +163,13 @@ TEST_CASE("user disable revokes every session; enable lets the user log in again
   REQUIRE(pair);
   check_success(db.run({"user", "disable", "alice"}));
   CHECK(store->find_user("alice")->disabled);
-  AuthenticatorOptions options;
-  options.password_policy = cheap_policy();
-  const Authenticator auth(*store, test::test_key(), options);
-  CHECK(auth.authenticate(pair->access_token).error().code == ErrorCode::revoked);
+  const auto auth = authenticator(*store);
+  CHECK(auth->authenticate(pair->access_token).error().code == ErrorCode::revoked);
   CHECK(log_in(*store, "alice", "correct horse").error().code == ErrorCode::account_disabled);
   check_success(db.run({"user", "enable", "alice"}));
   CHECK_FALSE(store->find_user("alice")->disabled);
   CHECK(log_in(*store, "alice", "correct horse"));
-  CHECK(auth.authenticate(pair->access_token).error().code == ErrorCode::revoked);  // still ended
+  CHECK(auth->authenticate(pair->access_token).error().code == ErrorCode::revoked);  // still ended
   check_failure(db.run({"user", "disable", "nobody"}), 1, "not_found");
   check_failure(db.run({"user", "enable", "nobody"}), 1, "not_found");
   check_failure(db.run({"user", "disable"}), 2, "usage");
@@ -201,10 +202,7 @@ TEST_CASE("user passwd sets the password from stdin and revokes the user's sessi
   check_success(db.run({"user", "passwd", "alice"}, "new password\n"));
   CHECK(log_in(*store, "alice", "old password").error().code == ErrorCode::invalid_credentials);
   CHECK(log_in(*store, "alice", "new password"));
-  AuthenticatorOptions options;
-  options.password_policy = cheap_policy();
-  CHECK(Authenticator(*store, test::test_key(), options).authenticate(pair->access_token).error().code ==
-        ErrorCode::revoked);
+  CHECK(authenticator(*store)->authenticate(pair->access_token).error().code == ErrorCode::revoked);
   check_failure(db.run({"user", "passwd", "nobody"}, "pw"), 1, "not_found");
   check_failure(db.run({"user", "passwd", "alice"}, ""), 2, "input");
 }
