@@ -186,7 +186,7 @@ class Authenticator::Impl {
     const std::string scope = scope_string(granted(scopes_of(*user), requested));
     auto claims = access_claims(*user, scope);
     if (!claims) return claims.error();
-    auto session = start_session(user->username, scope, *claims);
+    auto session = start_session(user->username, {*claims, scope});
     if (session) emit(SecurityEventKind::login_success, user->username, client, session->second);
     if (!session) return session.error();
     return std::move(session->first);
@@ -216,7 +216,7 @@ class Authenticator::Impl {
       }
       return rotated.error();
     }
-    auto pair = issue_pair(rotated->username, session_id, next_jti, rotated->expires_at, now, *access);
+    auto pair = issue_pair(rotated->username, session_id, next_jti, rotated->expires_at, now, {*access, scope});
     if (pair) emit(SecurityEventKind::refresh, rotated->username, client, session_id);
     return pair;
   }
@@ -406,18 +406,24 @@ class Authenticator::Impl {
     return claims;
   }
 
+  // What an access token carries beyond the registered claims: the custom
+  // claims (with `scope`) and, for the TokenPair, the granted scope itself.
+  struct AccessGrant {
+    const nlohmann::json& custom;
+    const std::string& scope;
+  };
+
   // A new session and its first pair: the session id and first refresh jti
   // are 128-bit random values.
-  Result<std::pair<TokenPair, std::string>> start_session(const std::string& username, const std::string& scope,
-                                                          const nlohmann::json& access_custom) {
+  Result<std::pair<TokenPair, std::string>> start_session(const std::string& username, const AccessGrant& grant) {
     const std::int64_t now = clock_.unix_seconds();
     std::string session_id = detail::random_id();
     const std::string jti = detail::random_id();
     const std::int64_t expires_at = now + options_.refresh_ttl.count();
-    if (auto created = store_.create_session(username, session_id, jti, expires_at, scope); !created) {
+    if (auto created = store_.create_session(username, session_id, jti, expires_at, grant.scope); !created) {
       return created.error();
     }
-    auto pair = issue_pair(username, session_id, jti, expires_at, now, access_custom);
+    auto pair = issue_pair(username, session_id, jti, expires_at, now, grant);
     if (!pair) return pair.error();
     return std::make_pair(std::move(*pair), std::move(session_id));
   }
@@ -427,8 +433,7 @@ class Authenticator::Impl {
   // carries the custom claims (with the scope): the session remembers the
   // grant for refreshes.
   Result<TokenPair> issue_pair(const std::string& username, const std::string& session_id, const std::string& jti,
-                               std::int64_t session_expires_at, std::int64_t now,
-                               const nlohmann::json& access_custom) const {
+                               std::int64_t session_expires_at, std::int64_t now, const AccessGrant& grant) const {
     if (session_expires_at <= now) return revoked("the session has expired");
     const std::chrono::seconds remaining{session_expires_at - now};
     IssueOptions access;
@@ -441,13 +446,12 @@ class Authenticator::Impl {
     refresh.type = TokenType::refresh;
     refresh.ttl = remaining;
     refresh.jwt_id = jti;
-    access.custom = access_custom;
+    access.custom = grant.custom;
     auto access_token = issuer_.issue(access);
     if (!access_token) return access_token.error();
     auto refresh_token = issuer_.issue(refresh);
     if (!refresh_token) return refresh_token.error();
-    return TokenPair{std::move(*access_token), std::move(*refresh_token), access.ttl,
-                     access_custom.value("scope", std::string())};
+    return TokenPair{std::move(*access_token), std::move(*refresh_token), access.ttl, grant.scope};
   }
 
   void emit(SecurityEventKind kind, std::string_view username, std::string_view client,
