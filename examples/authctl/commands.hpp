@@ -19,6 +19,8 @@ namespace authctl {
 struct GlobalOptions {
   /// --secret-file: the key file of issue and verify (see load_key()).
   std::optional<std::string> secret_file;
+  /// --db: the database of the user and sessions commands (see open_store()).
+  std::optional<std::string> db;
 };
 
 /// A registered subcommand. `run` throws Failure when the command cannot
@@ -38,6 +40,11 @@ Command add_decode(CLI::App& app);
 // Password commands (password_commands.cpp).
 Command add_hash(CLI::App& app);
 Command add_verify_password(CLI::App& app);
+
+// User administration (user_commands.cpp): the `user` and `sessions`
+// groups, each running the subcommand it was given.
+Command add_user(CLI::App& app, const GlobalOptions& global);
+Command add_sessions(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace authctl
 

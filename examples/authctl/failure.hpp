@@ -14,8 +14,8 @@ namespace authctl {
 /// The only exit statuses authctl has; scripts depend on them.
 enum class Exit : int {
   ok = 0,        ///< done; for verify-password, the password matches
-  rejected = 1,  ///< the answer is no: a token refused, a password mismatch
-  error = 2,     ///< the command could not run: usage, key, input or I/O trouble
+  rejected = 1,  ///< the answer is no: a token refused, a password mismatch, a user taken or missing
+  error = 2,     ///< the command could not run: usage, key, input, store or I/O trouble
 };
 
 /// The kinds of failure that are not token codes.
@@ -43,8 +43,10 @@ class Failure : public std::runtime_error {
   std::string kind_;
 };
 
-/// The Failure for an authcore error: a token code is Exit::rejected under
-/// its own name; invalid_key is `key`; invalid_argument is
+/// The Failure for an authcore error: a token code, and a refusal by the
+/// data (conflict, not_found, account_disabled, ...), is Exit::rejected
+/// under its own name; a store failure is Exit::error under its own name
+/// (store_unavailable, ...); invalid_key is `key`; invalid_argument is
 /// `argument_kind` (usage or input, depending on where the argument came
 /// from); anything else (e.g. no memory for Argon2) is `io`.
 Failure failure_from(const authcore::Error& error, std::string_view argument_kind);

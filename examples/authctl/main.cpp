@@ -1,4 +1,4 @@
-// authctl: keys, tokens and password hashes from the command line
+// authctl: keys, tokens, password hashes and users from the command line
 // (docs/authctl.md). Exit status 0, 1 or 2 only; every failure is one
 // stderr line `error: <kind>: <message>`.
 #include <csignal>
@@ -43,8 +43,10 @@ Exit run_command(const std::vector<Command>& commands, const CLI::App& app) {
 }
 
 Exit run(int argc, char** argv) {
-  CLI::App app("authctl: HS256 keys and tokens, and password hashes, with authcore " AUTHCORE_VERSION_STRING,
-               "authctl");
+  CLI::App app(
+      "authctl: HS256 keys and tokens, password hashes, and user administration, with "
+      "authcore " AUTHCORE_VERSION_STRING,
+      "authctl");
   app.set_version_flag("--version", AUTHCORE_VERSION_STRING);
   app.require_subcommand(1);
   // Subcommands pass options they do not know up to here, so --secret-file
@@ -56,11 +58,17 @@ Exit run(int argc, char** argv) {
                  "File whose bytes, minus one trailing newline, are the HS256 key of issue and verify "
                  "(default: $AUTHCORE_SECRET)")
       ->type_name("PATH");
+  app.add_option("--db", global.db,
+                 "The database of the user and sessions commands: an SQLite file or a postgresql:// URL "
+                 "(default: $AUTHCORE_DB, else auth.db)")
+      ->type_name("PATH|URL");
   app.footer(
-      "Exit status: 0 success, 1 token rejected or password mismatch, 2 usage, key, input or I/O error.\n"
+      "Exit status: 0 success, 1 token rejected, password mismatch, or a user taken or missing; 2 usage, key, "
+      "input, store or I/O error.\n"
       "Example: authctl keygen > key && authctl --secret-file key issue --sub alice --ttl 1h");
-  const std::vector<Command> commands{add_keygen(app),        add_hash(app),           add_verify_password(app),
-                                      add_issue(app, global), add_verify(app, global), add_decode(app)};
+  const std::vector<Command> commands{
+      add_keygen(app),         add_hash(app),   add_verify_password(app), add_issue(app, global),
+      add_verify(app, global), add_decode(app), add_user(app, global),    add_sessions(app, global)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

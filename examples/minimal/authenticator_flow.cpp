@@ -1,5 +1,6 @@
 // The Authenticator's flow on an in-memory store: sign up, log in,
-// authenticate a request, rotate the refresh token, catch a replay, log out.
+// authenticate a request, rotate the refresh token, catch a replay, ask for
+// scopes, log out.
 #include <authcore/authcore.hpp>
 
 #include <cstdlib>
@@ -39,6 +40,18 @@ int main() {
     std::cout << "replayed refresh token: revoked, and the whole session with it\n";
   }
   // [refresh]
+
+  // [scopes]
+  // Roles grant scopes (AuthenticatorOptions::role_scopes): alice has the
+  // role `user`, which grants `me`. She asks for `admin` too, by e-mail.
+  const auto scoped = auth.login("Alice@Example.com", "correct horse battery", "203.0.113.7", {"me", "admin"});
+  if (!scoped) return EXIT_FAILURE;
+  std::cout << "granted scope: " << scoped->scope << '\n';  // "me"
+  const auto as_admin = auth.authenticate(scoped->access_token, {"admin"});
+  if (!as_admin && as_admin.error().code == authcore::ErrorCode::insufficient_scope) {
+    std::cout << "no admin scope: an admin route answers 403\n";
+  }
+  // [scopes]
 
   // [logout]
   const auto fresh = auth.login("alice", "correct horse battery");

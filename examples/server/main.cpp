@@ -14,7 +14,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <stdexcept>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -94,6 +97,7 @@ int serve(const Settings& settings) {
   options.access_ttl = std::chrono::seconds(settings.access_ttl);
   options.refresh_ttl = std::chrono::seconds(settings.refresh_ttl);
   options.accept_tokens_without_session = settings.accept_legacy_tokens;
+  authcore_server::apply_role_scopes(settings.role_scopes, options.role_scopes);
   authcore::HashGateOptions gate;
   gate.workers = settings.hash_workers;
   options.hash_gate = std::make_shared<authcore::HashGate>(gate);

@@ -52,6 +52,12 @@ Response not_authenticated(const ReplyTo& to) {
   return challenged(error_reply(to, http::status::unauthorized, "Not authenticated"), authcore::challenge());
 }
 
+Response insufficient_scope(const ReplyTo& to, const authcore::ScopeSet& required_scopes) {
+  return challenged(
+      error_reply(to, http::status::forbidden, "Not enough permissions"),
+      authcore::challenge(authcore::Error{authcore::ErrorCode::insufficient_scope, {}}, {}, required_scopes));
+}
+
 Response with_retry_after(Response response, std::chrono::seconds after) {
   response.set(http::field::retry_after, std::to_string(std::max<std::int64_t>(after.count(), 1)));
   return response;
@@ -110,7 +116,8 @@ Response token_reply(const ReplyTo& to, const authcore::TokenPair& pair) {
                              json{{"access_token", pair.access_token},
                                   {"token_type", "bearer"},
                                   {"expires_in", pair.expires_in.count()},
-                                  {"refresh_token", pair.refresh_token}});
+                                  {"refresh_token", pair.refresh_token},
+                                  {"scope", pair.scope}});
   response.set(http::field::cache_control, "no-store");
   response.set(http::field::pragma, "no-cache");
   return response;

@@ -30,6 +30,11 @@ Response empty_reply(const ReplyTo& to, http::status status);
 /// challenge (RFC 6750 §3: no error code when none were presented).
 Response not_authenticated(const ReplyTo& to);
 
+/// 403 for a valid token without a scope the route needs (RFC 6750 §3.1):
+/// `WWW-Authenticate: Bearer error="insufficient_scope", scope="..."`
+/// naming the scopes required, and `{"detail":"Not enough permissions"}`.
+Response insufficient_scope(const ReplyTo& to, const authcore::ScopeSet& required_scopes);
+
 /// The status and body for an authcore failure (docs/errors.md): token
 /// codes and revoked are 401 invalid_token; invalid_credentials 401;
 /// invalid_argument 422; conflict 409; too_many_attempts 429 and overloaded
@@ -38,7 +43,8 @@ Response not_authenticated(const ReplyTo& to);
 /// session is 404 where a user names it) handle that code before this.
 Response failure_reply(const ReplyTo& to, const authcore::Error& error);
 
-/// The RFC 6749 §5.1 token response, with Cache-Control: no-store.
+/// The RFC 6749 §5.1 token response, with the granted `scope` and
+/// Cache-Control: no-store.
 Response token_reply(const ReplyTo& to, const authcore::TokenPair& pair);
 
 /// `response` with Retry-After: `after` (at least 1 s, RFC 9110 §10.2.3).

@@ -60,9 +60,18 @@ std::optional<FormFields> form_body(const Exchange& exchange, const Responder& r
   return std::move(std::get<FormFields>(decoded));
 }
 
-json user_json(const authcore::User& user) {
+// What /signup answers (DESIGN §7).
+json signup_json(const authcore::User& user) {
   return json{{"username", user.username}, {"email", user.email ? json(*user.email) : json(nullptr)}};
 }
+
+// A user as /users/me and /admin/users show it: FastAPI tutorial's User
+// model plus the roles.
+json user_json(const authcore::User& user) { return json(authcore::profile_json(user)); }
+
+// The scopes routes require (DESIGN §7).
+const authcore::ScopeSet kMeScope{"me"};
+const authcore::ScopeSet kAdminScope{"admin"};
 
 }  // namespace
 
@@ -82,6 +91,7 @@ const RouteTable<Service::Handler>& Service::routes() noexcept {
       {"/refresh", http::verb::post, &Service::refresh, Runs::blocking},
       {"/logout", http::verb::post, &Service::logout, Runs::blocking},
       {"/healthz", http::verb::get, &Service::healthz, Runs::store_read},
+      {"/admin/users", http::verb::get, &Service::admin_users, Runs::store_read},
   };
   static constexpr RouteTable<Handler> kTable{kRoutes};
   return kTable;
@@ -144,10 +154,20 @@ void Service::signup(const Exchange& exchange, Responder respond) const {
   authcore::SecretBytes secret(*password);
   authcore::secure_wipe(password->data(), password->size());
   auth_.signup_async(std::move(*username), std::move(secret), std::move(email),
-                     [respond](authcore::Result<authcore::User> user) {
-                       if (!user) return respond(failure_reply(respond.to(), user.error()));
-                       respond(json_reply(respond.to(), http::status::created, user_json(*user)));
+                     [this, respond, username = *username](authcore::Result<authcore::User> user) {
+                       if (user) return respond(json_reply(respond.to(), http::status::created, signup_json(*user)));
+                       if (user.error().code == authcore::ErrorCode::conflict) return respond(taken(respond, username));
+                       respond(failure_reply(respond.to(), user.error()));
                      });
+}
+
+// 409 for a sign-up that lost to an existing user: when no user has the
+// username, it was the e-mail address that was taken.
+Response Service::taken(const Responder& respond, const std::string& username) const {
+  const auto existing = store_.find_user(username);
+  const bool email = !existing && existing.error().code == authcore::ErrorCode::not_found;
+  return error_reply(respond.to(), http::status::conflict,
+                     email ? "Email already registered" : "Username already registered");
 }
 
 void Service::token(const Exchange& exchange, Responder respond) const {
@@ -162,7 +182,11 @@ void Service::token(const Exchange& exchange, Responder respond) const {
   const auto password = fields->find("password");
   if (username == fields->end()) return respond(missing_field(respond.to(), "username"));
   if (password == fields->end()) return respond(missing_field(respond.to(), "password"));
-  start_login(std::move(username->second), std::move(password->second), exchange.client, std::move(respond));
+  // RFC 6749 §3.3: the requested scope, space-separated; none means all of the user's.
+  const auto scope = fields->find("scope");
+  start_login(std::move(username->second), std::move(password->second),
+              scope == fields->end() ? authcore::ScopeSet{} : authcore::parse_scope(scope->second), exchange.client,
+              std::move(respond));
 }
 
 void Service::login(const Exchange& exchange, Responder respond) const {
@@ -172,36 +196,39 @@ void Service::login(const Exchange& exchange, Responder respond) const {
   auto password = string_member(*fields, "password");
   if (!username) return respond(missing_field(respond.to(), "username"));
   if (!password) return respond(missing_field(respond.to(), "password"));
-  start_login(std::move(*username), std::move(*password), exchange.client, std::move(respond));
+  start_login(std::move(*username), std::move(*password), {}, exchange.client, std::move(respond));
 }
 
-void Service::start_login(std::string username, std::string password, std::string_view client,
-                          Responder respond) const {
+void Service::start_login(std::string username, std::string password, authcore::ScopeSet scopes,
+                          std::string_view client, Responder respond) const {
   authcore::SecretBytes secret(password);
   authcore::secure_wipe(password.data(), password.size());
-  auth_.login_async(std::move(username), std::move(secret), std::string(client),
+  auth_.login_async(std::move(username), std::move(secret), std::string(client), std::move(scopes),
                     [respond](authcore::Result<authcore::TokenPair> pair) {
                       if (!pair) return respond(failure_reply(respond.to(), pair.error()));
                       respond(token_reply(respond.to(), *pair));
                     });
 }
 
-std::optional<authcore::Claims> Service::authenticate(const Exchange& exchange, const Responder& respond) const {
+std::optional<authcore::Claims> Service::authenticate(const Exchange& exchange, const Responder& respond,
+                                                      const authcore::ScopeSet& required_scopes) const {
   const auto bearer = authcore::bearer_token(exchange.request[http::field::authorization]);
   if (!bearer) {
     respond(not_authenticated(respond.to()));
     return std::nullopt;
   }
-  auto claims = auth_.authenticate(bearer.token);
+  auto claims = auth_.authenticate(bearer.token, required_scopes);
   if (!claims) {
-    respond(failure_reply(respond.to(), claims.error()));
+    const bool lacks_scope = claims.error().code == authcore::ErrorCode::insufficient_scope;
+    respond(lacks_scope ? insufficient_scope(respond.to(), required_scopes)
+                        : failure_reply(respond.to(), claims.error()));
     return std::nullopt;
   }
   return std::move(*claims);
 }
 
 void Service::me(const Exchange& exchange, Responder respond) const {
-  const auto claims = authenticate(exchange, respond);
+  const auto claims = authenticate(exchange, respond, kMeScope);
   if (!claims) return;
   const auto user = store_.find_user(*claims->subject());
   if (!user) return respond(failure_reply(respond.to(), user.error()));  // a deleted user is not_found: 401
@@ -220,7 +247,13 @@ void Service::refresh(const Exchange& exchange, Responder respond) const {
   if (!fields) return;
   const auto refresh_token = string_member(*fields, "refresh_token");
   if (!refresh_token) return respond(missing_field(respond.to(), "refresh_token"));
-  const auto pair = auth_.refresh(*refresh_token, exchange.client);
+  // Optional, to narrow the session's scope for this pair (RFC 6749 §6).
+  authcore::ScopeSet scopes;
+  if (const auto scope = fields->find("scope"); scope != fields->end() && !scope->is_null()) {
+    if (!scope->is_string()) return respond(missing_field(respond.to(), "scope"));
+    scopes = authcore::parse_scope(scope->get_ref<const std::string&>());
+  }
+  const auto pair = auth_.refresh(*refresh_token, exchange.client, scopes);
   respond(pair ? token_reply(respond.to(), *pair) : failure_reply(respond.to(), pair.error()));
 }
 
@@ -229,6 +262,15 @@ void Service::logout(const Exchange& exchange, Responder respond) const {
   if (!bearer) return respond(not_authenticated(respond.to()));
   const auto ended = auth_.logout(bearer.token, exchange.client);
   respond(ended ? empty_reply(respond.to(), http::status::no_content) : failure_reply(respond.to(), ended.error()));
+}
+
+void Service::admin_users(const Exchange& exchange, Responder respond) const {
+  if (!authenticate(exchange, respond, kAdminScope)) return;
+  const auto users = store_.list_users();
+  if (!users) return respond(failure_reply(respond.to(), users.error()));
+  auto listed = json::array();
+  for (const auto& user : *users) listed.push_back(user_json(user));
+  respond(json_reply(respond.to(), http::status::ok, listed));
 }
 
 void Service::healthz(const Exchange&, Responder respond) const {

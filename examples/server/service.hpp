@@ -79,11 +79,16 @@ class Service {
   void refresh(const Exchange& exchange, Responder respond) const;
   void logout(const Exchange& exchange, Responder respond) const;
   void healthz(const Exchange& exchange, Responder respond) const;
+  void admin_users(const Exchange& exchange, Responder respond) const;
 
-  /// The claims of the request's bearer token; when it has none or it is
-  /// refused, answers 401 and returns nullopt.
-  std::optional<authcore::Claims> authenticate(const Exchange& exchange, const Responder& respond) const;
-  void start_login(std::string username, std::string password, std::string_view client, Responder respond) const;
+  /// The claims of the request's bearer token when it carries
+  /// `required_scopes`; when it has none or it is refused, answers 401 (403
+  /// naming the scopes when only a scope is missing) and returns nullopt.
+  std::optional<authcore::Claims> authenticate(const Exchange& exchange, const Responder& respond,
+                                               const authcore::ScopeSet& required_scopes = {}) const;
+  void start_login(std::string username, std::string password, authcore::ScopeSet scopes, std::string_view client,
+                   Responder respond) const;
+  Response taken(const Responder& respond, const std::string& username) const;
 
   authcore::Authenticator& auth_;
   authcore::UserStore& store_;

@@ -2,6 +2,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <stdexcept>
+#include <string_view>
+#include <utility>
+
 namespace authcore_server {
 
 void add_flags(CLI::App& app, Settings& settings) {
@@ -28,7 +32,30 @@ void add_flags(CLI::App& app, Settings& settings) {
   app.add_flag("--accept-legacy-tokens", settings.accept_legacy_tokens,
                "Also accept access tokens without a session id (tokens of an app being migrated, signed with the "
                "same key); they cannot be revoked, so use it only for a migration window");
+  app.add_option("--role-scopes", settings.role_scopes,
+                 "ROLE=SCOPE[,SCOPE...]: the OAuth2 scopes a role grants, replacing its default (user=me, "
+                 "admin=me,admin); repeatable")
+      ->allow_extra_args(false)
+      ->type_name("ROLE=SCOPES");
   app.footer("Example: AUTHCORE_SECRET=\"$(authctl keygen)\" authcore-server --port 8000 --db auth.db");
+}
+
+void apply_role_scopes(const std::vector<std::string>& arguments, std::map<std::string, authcore::ScopeSet>& map) {
+  for (const auto& argument : arguments) {
+    const auto equals = argument.find('=');
+    if (equals == 0 || equals == std::string::npos) {
+      throw std::invalid_argument("--role-scopes '" + argument + "': expected ROLE=SCOPE[,SCOPE...]");
+    }
+    authcore::ScopeSet scopes;
+    std::string_view list = std::string_view(argument).substr(equals + 1);
+    while (!list.empty()) {
+      const auto comma = list.find(',');
+      scopes.emplace(list.substr(0, comma));
+      if (comma == std::string_view::npos) break;
+      list.remove_prefix(comma + 1);
+    }
+    map[argument.substr(0, equals)] = std::move(scopes);
+  }
 }
 
 bool is_postgres_url(const std::string& db) {

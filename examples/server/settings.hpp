@@ -4,8 +4,12 @@
 #define AUTHCORE_SERVER_SETTINGS_HPP
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <thread>
+#include <vector>
+
+#include "authcore/authenticator.hpp"
 
 namespace CLI {
 class App;
@@ -25,6 +29,7 @@ struct Settings {
   long refresh_ttl = 14 * 24 * 60 * 60;
   bool quiet = false;
   bool accept_legacy_tokens = false;
+  std::vector<std::string> role_scopes;  ///< --role-scopes ROLE=S1,S2, as given
 };
 
 /// Registers every flag on `app`, writing into `settings` (which must
@@ -32,6 +37,12 @@ struct Settings {
 /// a file: `name = value` lines, a flag's name without its dashes (flags on
 /// the command line win).
 void add_flags(CLI::App& app, Settings& settings);
+
+/// Applies `--role-scopes ROLE=S1,S2` arguments to the Authenticator's
+/// role-to-scope map: each replaces that role's scopes; `ROLE=` grants none.
+/// Throws std::invalid_argument for an argument without `ROLE=`. The
+/// Authenticator checks the scope names.
+void apply_role_scopes(const std::vector<std::string>& arguments, std::map<std::string, authcore::ScopeSet>& map);
 
 /// True when `db` names a PostgreSQL database rather than an SQLite file.
 bool is_postgres_url(const std::string& db);

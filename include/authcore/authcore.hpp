@@ -16,6 +16,7 @@
 #include "authcore/memory_user_store.hpp"
 #include "authcore/password_hasher.hpp"
 #include "authcore/result.hpp"
+#include "authcore/scope.hpp"
 #include "authcore/secret.hpp"
 #include "authcore/token_issuer.hpp"
 #include "authcore/token_verifier.hpp"

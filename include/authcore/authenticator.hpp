@@ -7,10 +7,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+
+#include <nlohmann/json.hpp>
 
 #include "authcore/claims.hpp"
 #include "authcore/clock.hpp"
@@ -20,6 +24,7 @@
 #include "authcore/login_throttle.hpp"
 #include "authcore/password_hasher.hpp"
 #include "authcore/result.hpp"
+#include "authcore/scope.hpp"
 #include "authcore/secret.hpp"
 #include "authcore/user_store.hpp"
 
@@ -30,6 +35,9 @@ struct TokenPair {
   std::string access_token;            ///< an `at+jwt`, for `Authorization: Bearer`
   std::string refresh_token;           ///< an `rt+jwt`, spent by refresh()
   std::chrono::seconds expires_in{0};  ///< the access token's lifetime
+  /// The scope granted, space-separated and sorted (RFC 6749 §5.1 `scope`):
+  /// also the access token's `scope` claim (RFC 9068 §2.2.3). May be empty.
+  std::string scope;
 };
 
 /// What a security event reports (DESIGN §5), for the host's audit log.
@@ -82,33 +90,54 @@ struct AuthenticatorOptions {
   std::optional<std::chrono::milliseconds> session_cache_staleness;
   /// Accept access tokens without a session id (`sid`), such as those of an
   /// app being migrated to authcore (PyJWT tokens signed with the same key):
-  /// authenticate() then checks only the token. Default false. Risk: such a
-  /// token cannot be revoked, not by logout nor by deleting its user; it is
-  /// good until its `exp`. Turn it on for a migration window no longer than
-  /// the old tokens' lifetime.
+  /// authenticate() then checks the token and that its user (`sub`) exists
+  /// and is not disabled (one store lookup per request). Default false.
+  /// Risk: such a token cannot be revoked by logout; short of deleting or
+  /// disabling its user it is good until its `exp`. Turn it on for a
+  /// migration window no longer than the old tokens' lifetime.
   bool accept_tokens_without_session = false;
   /// Sessions whose state is cached at most. Default 65,536.
   std::size_t session_cache_capacity = 65'536;
   /// Receives every security event, synchronously, on the thread that caused
   /// it. Keep it short; an exception it throws is swallowed. Default none.
   std::function<void(const SecurityEvent&)> on_security_event;
+  /// The scopes each role grants (RFC 6749 §3.3): a user may be granted the
+  /// union of their roles' scopes; a role not listed grants none. Default
+  /// `user` → {`me`}, `admin` → {`me`, `admin`}. Every scope name must be 1
+  /// to 64 characters of an RFC 6749 §3.3 scope-token (printable ASCII other
+  /// than space, `"` and `\`); the constructor throws std::invalid_argument
+  /// otherwise.
+  std::map<std::string, ScopeSet> role_scopes{{"user", {"me"}}, {"admin", {"me", "admin"}}};
+  /// Adds claims to every access token (not refresh tokens) from its user,
+  /// at login and at each refresh: e.g. `{"email": ...}` or the roles. It
+  /// returns a JSON object (or null for none). A registered claim (`sub`
+  /// `exp` `iat` `nbf` `iss` `aud` `jti` `sid`, and `scope`, which carries
+  /// the granted scope and so is never the hook's) makes the login or refresh
+  /// fail with invalid_argument, as does another JSON value or an exception
+  /// thrown by the hook: tokens are never issued with claims other than the
+  /// ones asked for. Claims are readable by anyone holding the token: never
+  /// add the password hash. Default none.
+  std::function<nlohmann::json(const User&)> extra_claims;
 };
 
 /// Runs the whole authentication flow of a service on a UserStore (DESIGN §5):
 ///
-///  - signup(): validates the username (3-64 of [A-Za-z0-9._-]), the password
-///    (PasswordHasher rules) and the e-mail shape, hashes, creates the user;
-///  - login(): verifies the password, rehashes it when the policy changed or
-///    it is a legacy bcrypt/PBKDF2 hash, starts a session and returns a
-///    TokenPair. Unknown users cost the same as wrong passwords (a dummy
-///    hash made at construction); failures are throttled per username and
-///    per client address;
+///  - signup(): validates the username (3-64 of [A-Za-z0-9._-], or an
+///    e-mail address), the password (PasswordHasher rules) and the e-mail
+///    shape, hashes, creates the user with the role `user`;
+///  - login(): by username or e-mail address, verifies the password,
+///    rehashes it when the policy changed or it is a legacy bcrypt/PBKDF2
+///    hash, starts a session with the granted scopes (RFC 6749 §3.3) and
+///    returns a TokenPair. Unknown users cost the same as wrong passwords (a
+///    dummy hash made at construction); failures are throttled per username
+///    and per client address; a disabled account is refused;
 ///  - refresh(): rotates the refresh token (RFC 9700 §4.14.2): a spent one
 ///    presented again revokes the whole session;
 ///  - logout(): revokes the access token's session, so its access and
 ///    refresh tokens stop working;
-///  - authenticate(): verifies an access token and that its session is
-///    active, for every request.
+///  - authenticate(): verifies an access token, that its session is active
+///    and belongs to the token's user (`sub`), and that it carries the
+///    scopes the request needs, for every request.
 ///
 /// Password work (hashing and verifying) runs only on the HashGate's
 /// threads; the *_async variants never block the caller on it, for event
@@ -128,33 +157,68 @@ class AUTHCORE_API Authenticator {
   Authenticator(const Authenticator&) = delete;
   Authenticator& operator=(const Authenticator&) = delete;
 
-  /// Creates a user. Fails with invalid_argument (username, password or
-  /// e-mail shape), conflict (username taken), overloaded (HashGate) or a
-  /// store error.
+  /// Creates a user with the role `user`. A username that is an e-mail
+  /// address is also the account's e-mail address. Fails with
+  /// invalid_argument (username, password or e-mail shape, see
+  /// checked_account()), conflict (username or e-mail address taken: the
+  /// message says which), overloaded (HashGate) or a store error.
   Result<User> signup(std::string_view username, std::string_view password,
                       std::optional<std::string_view> email = std::nullopt);
 
-  /// A new session for a user who knows the password. Fails with
-  /// invalid_credentials (unknown user or wrong password, deliberately
-  /// indistinguishable), too_many_attempts (with retry_after),
-  /// overloaded (with retry_after) or a store error. `client` (an address)
-  /// feeds the per-client throttle; empty means unknown.
-  Result<TokenPair> login(std::string_view username, std::string_view password, std::string_view client = {});
+  /// The account rules of signup() (DESIGN §5), for tools that write users
+  /// to a store themselves (authctl's `user add` and `user import`): the
+  /// username is 3 to 64 characters of [A-Za-z0-9._-] (ASCII only, so that
+  /// no two spellings look alike), or an e-mail address; the e-mail address,
+  /// when given, is a plain ASCII `local@domain` (RFC 5322 atext local part,
+  /// at most 254 characters). A username that is an e-mail address must be
+  /// the account's address: `user` comes back with `email` set to it when
+  /// none was given. Fails with invalid_argument (saying which rule), also
+  /// for a username-address that differs from the e-mail given.
+  static Result<User> checked_account(User user);
 
-  /// Spends `refresh_token` for a new pair in the same session. Fails with a
+  /// A new session for a user who knows the password; `username` may also
+  /// be the account's e-mail address (any ASCII case). The session is
+  /// granted `requested_scopes` ∩ the scopes of the user's roles, or all of
+  /// the latter when none are requested: a scope the user lacks is left out,
+  /// not an error (RFC 6749 §3.3 lets the server issue fewer; the pair's
+  /// `scope` says what was granted). Fails with invalid_credentials (unknown
+  /// user or wrong password, deliberately indistinguishable),
+  /// account_disabled (the right password for a disabled account),
+  /// too_many_attempts (with retry_after), overloaded (with retry_after),
+  /// invalid_argument (the extra_claims hook failed) or a store error.
+  /// `client` (an address) feeds the per-client throttle; empty means unknown.
+  Result<TokenPair> login(std::string_view username, std::string_view password, std::string_view client = {},
+                          const ScopeSet& requested_scopes = {});
+
+  /// Spends `refresh_token` for a new pair in the same session, with the
+  /// scope granted at login, or `requested_scopes` of it when asked
+  /// (RFC 6749 §6: narrowing; a scope outside the grant is left out), and
+  /// never a scope the user's current roles no longer give. Fails with a
   /// token code (malformed, expired, wrong_token_type, ...), revoked (the
-  /// token was already spent, so the session is now dead; or the session was
-  /// revoked), or a store error.
-  Result<TokenPair> refresh(std::string_view refresh_token, std::string_view client = {});
+  /// token was already spent, so the session is now dead; the session was
+  /// revoked; its user was deleted or disabled; or the token's `sub` is not
+  /// the session's user), invalid_argument (the extra_claims hook failed),
+  /// or a store error.
+  Result<TokenPair> refresh(std::string_view refresh_token, std::string_view client = {},
+                            const ScopeSet& requested_scopes = {});
 
   /// Ends the session of `access_token`. Fails as authenticate() does.
   Result<void> logout(std::string_view access_token, std::string_view client = {});
 
-  /// The claims of `access_token` when it verifies and its session is active
-  /// (a logged-out token is revoked at once, within the session cache's
-  /// staleness across instances). Fails with a token code, revoked, or a
-  /// store error (fails closed: never success on a session it could not check).
+  /// The claims of `access_token` when it verifies, its session is active
+  /// and belongs to the token's user (`sub`), and that user exists and is
+  /// not disabled (a logged-out token, or one of a disabled or deleted user,
+  /// is revoked at once, within the session cache's staleness across
+  /// instances). Fails with a token code, revoked, or a store error (fails
+  /// closed: never success on a session it could not check).
   Result<Claims> authenticate(std::string_view access_token) const;
+
+  /// authenticate(), and then every scope of `required_scopes` must be in
+  /// the token's `scope` claim (RFC 9068 §2.2.3); otherwise
+  /// insufficient_scope (RFC 6750 §3.1). A token without a `scope` claim
+  /// (issued before scopes existed, or by an app being migrated) has the
+  /// scopes of its user's roles.
+  Result<Claims> authenticate(std::string_view access_token, const ScopeSet& required_scopes) const;
 
   /// Replaces a password after checking the old one (throttled like a
   /// login), and revokes every session of the user except `keep_session_id`.
@@ -171,6 +235,9 @@ class AUTHCORE_API Authenticator {
   /// login() without blocking; `done` is called as for signup_async(), or
   /// before this returns with too_many_attempts.
   void login_async(std::string username, SecretBytes password, std::string client,
+                   std::function<void(Result<TokenPair>)> done);
+  /// login() with requested scopes, without blocking, as above.
+  void login_async(std::string username, SecretBytes password, std::string client, ScopeSet requested_scopes,
                    std::function<void(Result<TokenPair>)> done);
 
   /// The options in force (defaults resolved).

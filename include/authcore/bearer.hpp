@@ -8,11 +8,11 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "authcore/error.hpp"
 #include "authcore/export.hpp"
 #include "authcore/result.hpp"
+#include "authcore/scope.hpp"
 
 namespace authcore {
 
@@ -66,7 +66,7 @@ struct BearerToken {
 /// `realm`, when not empty, comes first. Quoted strings are escaped as
 /// RFC 9110 §5.6.4 says.
 [[nodiscard]] AUTHCORE_API std::string challenge(const Error& error, std::string_view realm = {},
-                                                 const std::vector<std::string>& required_scopes = {});
+                                                 const ScopeSet& required_scopes = {});
 
 /// The HTTP status for a failure (docs/errors.md): 401 for the token codes,
 /// revoked and invalid_credentials; 403 insufficient_scope; 400

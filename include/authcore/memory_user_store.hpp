@@ -29,20 +29,38 @@ class AUTHCORE_API InMemoryUserStore final : public UserStore {
   };
 
   Result<void> do_create_user(const User& user) override;
+  Result<std::size_t> do_import_users(const std::vector<User>& users) override;
   Result<User> do_find_user(std::string_view username) const override;
+  Result<User> do_find_user_by_email(std::string_view email) const override;
+  Result<std::vector<User>> do_list_users() const override;
+  Result<void> do_set_disabled(std::string_view username, bool disabled) override;
+  Result<void> do_set_roles(std::string_view username, const std::set<std::string>& roles) override;
   Result<void> do_update_password_hash(std::string_view username, std::string_view expected_hash,
                                        std::string_view new_hash) override;
   Result<void> do_delete_user(std::string_view username) override;
   Result<void> do_create_session(std::string_view username, std::string_view session_id,
-                                 std::string_view first_refresh_jti, std::int64_t expires_at) override;
+                                 std::string_view first_refresh_jti, std::int64_t expires_at,
+                                 std::string_view scope) override;
   Result<Session> do_rotate(std::string_view session_id, std::string_view presented_jti, std::string_view next_jti,
                             std::int64_t now) override;
   Result<Session> do_find_session(std::string_view session_id) const override;
   Result<void> do_revoke_session(std::string_view session_id) override;
   Result<std::size_t> do_revoke_all_sessions(std::string_view username, std::string_view except_session_id) override;
-  Result<bool> do_is_session_active(std::string_view session_id, std::int64_t now) const override;
+  Result<std::optional<std::string>> do_active_session_owner(std::string_view session_id,
+                                                             std::int64_t now) const override;
   Result<std::size_t> do_purge_expired(std::int64_t now) override;
   Result<void> do_ping() const override;
+
+  /// conflict when `user`'s username or e-mail address is taken, in the
+  /// store or by one of `batch` (the usernames and folded e-mail addresses
+  /// of an import so far); the caller holds the lock.
+  Result<void> check_available(const User& user, const std::set<std::string, std::less<>>& batch) const;
+  /// Adds a user that check_available() accepted; the caller holds the lock exclusively.
+  void insert(const User& user);
+
+  /// Revokes the user's sessions but `except_session_id`; returns how many.
+  /// The caller holds the lock exclusively.
+  std::size_t revoke_sessions_of(std::string_view username, std::string_view except_session_id);
 
   /// Deletes the matching sessions and forgets their jtis; the caller holds
   /// the lock exclusively. Returns how many were deleted.
@@ -50,6 +68,9 @@ class AUTHCORE_API InMemoryUserStore final : public UserStore {
 
   mutable std::shared_mutex mutex_;
   std::map<std::string, User, std::less<>> users_;
+  /// E-mail address, ASCII-lower-cased, to username: the case-insensitive
+  /// unique index of the database backends.
+  std::map<std::string, std::string, std::less<>> emails_;
   std::map<std::string, SessionRecord, std::less<>> sessions_;
   /// Every refresh jti in use (live or spent), so that jtis stay unique
   /// across the store as they do in the databases' primary key.

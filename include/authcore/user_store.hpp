@@ -8,23 +8,45 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "authcore/export.hpp"
 #include "authcore/result.hpp"
 
 namespace authcore {
 
-/// A user account as the store keeps it. The store does not validate
-/// usernames or e-mail addresses (the Authenticator does); it keeps every
-/// string byte for byte.
+/// A user account as the store keeps it (DESIGN §5, "Accounts"). The store
+/// does not validate usernames or e-mail addresses (the Authenticator does);
+/// it keeps every string byte for byte.
 struct User {
-  std::string username;              ///< the key; compared byte for byte, no case folding or normalisation
-  std::string password_hash;         ///< a PHC string from PasswordHasher
-  std::optional<std::string> email;  ///< absent when the user gave none
-  std::int64_t created_at = 0;       ///< Unix seconds, set by the caller (stores never read the clock)
+  std::string username;       ///< the key; compared byte for byte, no case folding or normalisation
+  std::string password_hash;  ///< a PHC string from PasswordHasher, or a legacy bcrypt/PBKDF2 hash
+  /// Absent when the user gave none. Unique across users, compared
+  /// case-insensitively in ASCII (`Bob@Example.com` is `bob@example.com`);
+  /// other characters are compared byte for byte.
+  std::optional<std::string> email;
+  std::int64_t created_at = 0;             ///< Unix seconds, set by the caller (stores never read the clock)
+  std::optional<std::string> full_name{};  ///< a display name, absent when none was given
+  /// A disabled user cannot log in and has no active session: disabling
+  /// revokes every session (UserStore::set_disabled()), and no session can
+  /// be started for a disabled user.
+  bool disabled = false;
+  /// Role names, each 1 to 64 characters of an OAuth scope-token (printable
+  /// ASCII other than space, `"` and `\`, RFC 6749 §3.3). The Authenticator
+  /// maps them to scopes. Default: the one role `user`.
+  std::set<std::string> roles{"user"};
 };
+
+/// What may be shown of a user (DESIGN §6 `authctl user show`, §7
+/// `/users/me`): `{"username","email","full_name","disabled","roles"}` in
+/// that order, `email` and `full_name` null when absent, `roles` an array.
+/// Never the password hash.
+AUTHCORE_API nlohmann::ordered_json profile_json(const User& user);
 
 /// A session: one refresh-token family (RFC 9700 §4.14.2). At any time
 /// exactly one refresh token of the family is live, named by its `jti`;
@@ -36,6 +58,10 @@ struct Session {
   std::string current_jti;      ///< the one refresh `jti` that UserStore::rotate() accepts
   std::int64_t expires_at = 0;  ///< Unix seconds; the session is usable while now <= expires_at
   bool revoked = false;         ///< set by logout, reuse detection, a password change or revoke_all_sessions()
+  /// The scope granted at login, space-separated (RFC 6749 §3.3), which
+  /// refreshes re-issue. Absent for sessions started before scopes existed
+  /// (schema version 1): those get their user's scopes.
+  std::optional<std::string> scope{};
 
   /// Not revoked and not expired at `now` (Unix seconds).
   [[nodiscard]] bool is_active(std::int64_t now) const noexcept { return !revoked && now <= expires_at; }
@@ -71,12 +97,39 @@ class AUTHCORE_API UserStore {
 
   // ---- users ----
 
-  /// Adds a user. Fails with conflict when the username is taken; the
-  /// existing user is never overwritten.
+  /// Adds a user. Fails with conflict when the username or the e-mail
+  /// address is taken (the message says which); the existing user is never
+  /// overwritten. Fails with invalid_argument for a role name outside the
+  /// rule of User::roles.
   Result<void> create_user(const User& user);
+
+  /// Adds all of `users` in one transaction, or none of them: fails with
+  /// conflict (naming the first username or e-mail address taken, in the
+  /// store or earlier in `users`) or invalid_argument as create_user()
+  /// does, and then nothing was added. Returns how many were added.
+  Result<std::size_t> import_users(const std::vector<User>& users);
 
   /// The user with exactly this username; not_found when there is none.
   Result<User> find_user(std::string_view username) const;
+
+  /// The user whose e-mail address is `email`, compared case-insensitively
+  /// in ASCII; not_found when there is none.
+  Result<User> find_user_by_email(std::string_view email) const;
+
+  /// Every user, ordered by username (byte order).
+  Result<std::vector<User>> list_users() const;
+
+  /// Disables or enables a user. Disabling revokes every session of the
+  /// user in the same transaction, so none of their tokens works any more;
+  /// enabling revokes nothing and restores nothing (the user logs in
+  /// again). not_found when there is no such user.
+  Result<void> set_disabled(std::string_view username, bool disabled);
+
+  /// Replaces the user's roles. Fails with invalid_argument for a role name
+  /// outside the rule of User::roles, not_found when there is no such user.
+  /// Sessions keep the scope they were granted until their next refresh,
+  /// which grants no scope the new roles do not.
+  Result<void> set_roles(std::string_view username, const std::set<std::string>& roles);
 
   /// Compare-and-set of the password hash: replaces it with `new_hash` only
   /// when the stored hash is still `expected_hash`. Fails with conflict when
@@ -94,11 +147,14 @@ class AUTHCORE_API UserStore {
   // ---- sessions (refresh-token families) ----
 
   /// Starts a session for an existing user with its first refresh token
-  /// `first_refresh_jti`. Fails with not_found when the user does not
-  /// exist, and with conflict when `session_id` or `first_refresh_jti` is
-  /// already in use (jtis are unique across the whole store).
+  /// `first_refresh_jti`, recording `scope`, the space-separated scope it
+  /// was granted (default none). Fails with not_found when the user does not
+  /// exist, account_disabled when the user is disabled (checked atomically
+  /// with set_disabled(), so no session of a disabled user is ever active),
+  /// and with conflict when `session_id` or `first_refresh_jti` is already
+  /// in use (jtis are unique across the whole store).
   Result<void> create_session(std::string_view username, std::string_view session_id,
-                              std::string_view first_refresh_jti, std::int64_t expires_at);
+                              std::string_view first_refresh_jti, std::int64_t expires_at, std::string_view scope = {});
 
   /// Refresh-token rotation (RFC 9700 §4.14.2), atomically: when
   /// `presented_jti` is the session's live refresh token and the session is
@@ -132,8 +188,13 @@ class AUTHCORE_API UserStore {
   /// when there is no such user.
   Result<std::size_t> revoke_all_sessions(std::string_view username, std::string_view except_session_id = {});
 
-  /// True when the session exists, is not revoked and `now <= expires_at`.
-  /// An unknown session is false, not an error: the Authenticator's hot path.
+  /// The username of the session's owner when the session exists, is not
+  /// revoked, `now <= expires_at` and the owner is not disabled; nullopt
+  /// otherwise (not an error). The Authenticator's hot path: one lookup
+  /// answers both "is the session active" and "is it the token's user's".
+  Result<std::optional<std::string>> active_session_owner(std::string_view session_id, std::int64_t now) const;
+
+  /// True when active_session_owner() names an owner.
   Result<bool> is_session_active(std::string_view session_id, std::int64_t now) const;
 
   /// Deletes the sessions (revoked or not) that expired before `now`
@@ -158,18 +219,25 @@ class AUTHCORE_API UserStore {
 
  private:
   virtual Result<void> do_create_user(const User& user) = 0;
+  virtual Result<std::size_t> do_import_users(const std::vector<User>& users) = 0;
   virtual Result<User> do_find_user(std::string_view username) const = 0;
+  virtual Result<User> do_find_user_by_email(std::string_view email) const = 0;
+  virtual Result<std::vector<User>> do_list_users() const = 0;
+  virtual Result<void> do_set_disabled(std::string_view username, bool disabled) = 0;
+  virtual Result<void> do_set_roles(std::string_view username, const std::set<std::string>& roles) = 0;
   virtual Result<void> do_update_password_hash(std::string_view username, std::string_view expected_hash,
                                                std::string_view new_hash) = 0;
   virtual Result<void> do_delete_user(std::string_view username) = 0;
   virtual Result<void> do_create_session(std::string_view username, std::string_view session_id,
-                                         std::string_view first_refresh_jti, std::int64_t expires_at) = 0;
+                                         std::string_view first_refresh_jti, std::int64_t expires_at,
+                                         std::string_view scope) = 0;
   virtual Result<Session> do_rotate(std::string_view session_id, std::string_view presented_jti,
                                     std::string_view next_jti, std::int64_t now) = 0;
   virtual Result<Session> do_find_session(std::string_view session_id) const = 0;
   virtual Result<void> do_revoke_session(std::string_view session_id) = 0;
   virtual Result<std::size_t> do_revoke_all_sessions(std::string_view username, std::string_view except_session_id) = 0;
-  virtual Result<bool> do_is_session_active(std::string_view session_id, std::int64_t now) const = 0;
+  virtual Result<std::optional<std::string>> do_active_session_owner(std::string_view session_id,
+                                                                     std::int64_t now) const = 0;
   virtual Result<std::size_t> do_purge_expired(std::int64_t now) = 0;
   virtual Result<void> do_ping() const = 0;
   virtual std::chrono::milliseconds do_default_session_cache_staleness() const noexcept;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "detail/ascii_names.hpp"
+
 namespace authcore::detail {
 namespace {
 
@@ -51,6 +53,25 @@ bool is_valid_email(std::string_view email) noexcept {
   const auto at = email.find('@');
   if (email.size() > kMaxAddress || at == std::string_view::npos) return false;
   return is_valid_local_part(email.substr(0, at)) && is_valid_domain(email.substr(at + 1));
+}
+
+Result<User> checked_account(User user) {
+  if (is_email_login(user.username)) {
+    // A username that is an address is the account's address: then no
+    // login name can be one user's username and another user's e-mail.
+    if (!is_valid_email(user.username)) {
+      return Error{ErrorCode::invalid_argument, "a username with an '@' must be a valid e-mail address"};
+    }
+    if (!user.email) user.email = user.username;
+    if (ascii_lower(*user.email) != ascii_lower(user.username)) {
+      return Error{ErrorCode::invalid_argument, "a username that is an e-mail address must be the account's e-mail"};
+    }
+  } else if (!is_valid_username(user.username)) {
+    return Error{ErrorCode::invalid_argument,
+                 "a username is 3 to 64 characters of A-Z a-z 0-9 . _ - or an e-mail address"};
+  }
+  if (user.email && !is_valid_email(*user.email)) return Error{ErrorCode::invalid_argument, "not an e-mail address"};
+  return user;
 }
 
 }  // namespace authcore::detail

@@ -1,12 +1,15 @@
 #include "authcore/authenticator.hpp"
 
 #include <algorithm>
+#include <iterator>
+#include <stdexcept>
 #include <utility>
 
 #include "account/account_rules.hpp"
 #include "account/session_cache.hpp"
 #include "authcore/token_issuer.hpp"
 #include "authcore/token_verifier.hpp"
+#include "detail/ascii_names.hpp"
 #include "detail/random_id.hpp"
 
 namespace authcore {
@@ -29,8 +32,42 @@ namespace {
 
 Error invalid_credentials() { return Error{ErrorCode::invalid_credentials, "incorrect username or password"}; }
 Error revoked(const char* why) { return Error{ErrorCode::revoked, why}; }
+Error invalid_hook(std::string why) { return Error{ErrorCode::invalid_argument, "extra_claims: " + std::move(why)}; }
+
+// RFC 6749 §3.3: scope names are sent space-separated, so one holding a
+// space (or a quote, which RFC 6750 §3 challenges cannot carry) would be
+// read as something else.
+void check_role_scopes(const std::map<std::string, ScopeSet>& role_scopes) {
+  for (const auto& [role, scopes] : role_scopes) {
+    for (const auto& scope : scopes) {
+      if (!detail::is_valid_scope_name(scope)) {
+        throw std::invalid_argument("role_scopes: scope \"" + scope + "\" of role \"" + role +
+                                    "\" is not an RFC 6749 scope-token of 1 to 64 characters");
+      }
+    }
+  }
+}
+
+// What a request for `requested` out of `available` gets: all of it when
+// nothing is requested, else the intersection (RFC 6749 §3.3 lets the
+// server grant less than asked; the response says what it granted).
+ScopeSet granted(const ScopeSet& available, const ScopeSet& requested) {
+  if (requested.empty()) return available;
+  ScopeSet both;
+  std::set_intersection(available.begin(), available.end(), requested.begin(), requested.end(),
+                        std::inserter(both, both.end()));
+  return both;
+}
+
+// A throttle counts failures per login name. E-mail addresses are matched
+// in any ASCII case, so they are counted folded: otherwise each spelling
+// (Bob@, bOb@, ...) would get fresh attempts.
+std::string throttle_key(std::string_view login) {
+  return detail::is_email_login(login) ? detail::ascii_lower(login) : std::string(login);
+}
 
 AuthenticatorOptions resolved(AuthenticatorOptions options, const UserStore& store) {
+  check_role_scopes(options.role_scopes);
   if (!options.hash_gate) options.hash_gate = std::make_shared<HashGate>();
   if (!options.login_throttle) options.login_throttle = std::make_shared<InMemoryLoginThrottle>();
   if (!options.session_cache_staleness) options.session_cache_staleness = store.default_session_cache_staleness();
@@ -70,60 +107,82 @@ class Authenticator::Impl {
 
   // ---- sign-up ----
 
-  Result<void> check_signup(std::string_view username, std::string_view password,
+  // The new user, not yet hashed; the account rules and the password rules.
+  Result<User> check_signup(std::string_view username, std::string_view password,
                             const std::optional<std::string_view>& email) const {
-    if (!detail::is_valid_username(username)) {
-      return Error{ErrorCode::invalid_argument, "a username is 3 to 64 characters of A-Z a-z 0-9 . _ -"};
-    }
-    if (auto valid = hasher_.validate_password(password); !valid) return valid;
-    if (email && !detail::is_valid_email(*email)) return Error{ErrorCode::invalid_argument, "not an e-mail address"};
-    return {};
+    User user;
+    user.username = std::string(username);
+    if (email) user.email = std::string(*email);
+    auto account = detail::checked_account(std::move(user));
+    if (!account) return account;
+    if (auto valid = hasher_.validate_password(password); !valid) return valid.error();
+    return account;
   }
 
   // Runs on a HashGate thread.
-  Result<User> create_user(std::string_view username, std::string_view password,
-                           const std::optional<std::string_view>& email) {
+  Result<User> create_user(User user, std::string_view password) {
     auto hash = hasher_.hash(password);
     if (!hash) return hash.error();
-    User user{std::string(username), std::move(*hash),
-              email ? std::optional<std::string>(std::string(*email)) : std::nullopt, clock_.unix_seconds()};
+    user.password_hash = std::move(*hash);
+    user.created_at = clock_.unix_seconds();
     if (auto created = store_.create_user(user); !created) return created.error();
-    emit(SecurityEventKind::signup, username, {}, {});
+    emit(SecurityEventKind::signup, user.username, {}, {});
     return user;
   }
 
   // ---- login ----
 
   // Before any password work: is this attempt allowed at all?
-  Result<void> admit_login(std::string_view username, std::string_view client) {
-    const auto wait = options_.login_throttle->check(username, client, clock_.now());
+  Result<void> admit_login(std::string_view login, std::string_view client) {
+    const auto wait = options_.login_throttle->check(throttle_key(login), client, clock_.now());
     if (wait.count() == 0) return {};
-    emit(SecurityEventKind::login_throttled, username, client, {});
+    emit(SecurityEventKind::login_throttled, login, client, {});
     return Error{ErrorCode::too_many_attempts, "too many failed logins; try again later", wait};
   }
 
+  // The account a login name names: by e-mail address when it has an '@'
+  // (a username with one is its account's address), else by username.
+  // Names that no account can have are not_found without a lookup.
+  Result<User> find_account(std::string_view login) const {
+    if (detail::is_email_login(login)) {
+      if (detail::is_valid_email(login)) return store_.find_user_by_email(login);
+    } else if (detail::is_valid_username(login)) {
+      return store_.find_user(login);
+    }
+    return Error{ErrorCode::not_found, "no such user"};
+  }
+
   // Runs on a HashGate thread. An unknown user is checked against the dummy
-  // hash, so both failures cost one verification at the policy.
-  Result<User> check_password(std::string_view username, std::string_view password, std::string_view client) {
-    Result<User> user = detail::is_valid_username(username) ? store_.find_user(username)
-                                                            : Result<User>(Error{ErrorCode::not_found, "no such user"});
+  // hash, so both failures cost one verification at the policy. The
+  // disabled flag is looked at only once the password matched, so that it
+  // is not revealed to someone guessing.
+  Result<User> check_password(std::string_view login, std::string_view password, std::string_view client) {
+    Result<User> user = find_account(login);
     if (!user && user.error().code != ErrorCode::not_found) return user.error();  // fail closed
     const bool matches = hasher_.verify(password, user ? user->password_hash : dummy_hash_) == PasswordCheck::match;
     if (!user || !matches) {
-      options_.login_throttle->record_failure(username, client, clock_.now());
-      emit(SecurityEventKind::login_failure, username, client, {});
+      options_.login_throttle->record_failure(throttle_key(login), client, clock_.now());
+      emit(SecurityEventKind::login_failure, login, client, {});
       return invalid_credentials();
     }
-    options_.login_throttle->record_success(username, client, clock_.now());
+    if (user->disabled) {
+      emit(SecurityEventKind::login_failure, login, client, {});
+      return Error{ErrorCode::account_disabled, "the account is disabled"};
+    }
+    options_.login_throttle->record_success(throttle_key(login), client, clock_.now());
     return user;
   }
 
   // Runs on a HashGate thread.
-  Result<TokenPair> login(std::string_view username, std::string_view password, std::string_view client) {
-    auto user = check_password(username, password, client);
+  Result<TokenPair> login(std::string_view login, std::string_view password, std::string_view client,
+                          const ScopeSet& requested) {
+    auto user = check_password(login, password, client);
     if (!user) return user.error();
     upgrade_hash(*user, password);
-    auto session = start_session(user->username);
+    const std::string scope = scope_string(granted(scopes_of(*user), requested));
+    auto claims = access_claims(*user, scope);
+    if (!claims) return claims.error();
+    auto session = start_session(user->username, {*claims, scope});
     if (session) emit(SecurityEventKind::login_success, user->username, client, session->second);
     if (!session) return session.error();
     return std::move(session->first);
@@ -131,10 +190,18 @@ class Authenticator::Impl {
 
   // ---- refresh, logout, authenticate ----
 
-  Result<TokenPair> refresh(std::string_view refresh_token, std::string_view client) {
+  Result<TokenPair> refresh(std::string_view refresh_token, std::string_view client, const ScopeSet& requested) {
     const auto claims = refresh_verifier_.verify(refresh_token);
     if (!claims) return claims.error();
     const std::string session_id(*claims->session_id());
+    // Checked before anything is spent: a token naming another user than
+    // its session's must not cost that session its refresh token.
+    auto owner = session_user(session_id, *claims->subject());
+    if (!owner) return owner.error();
+    auto& [session, user] = *owner;
+    const std::string scope = scope_string(granted(session_scopes(session, user), requested));
+    auto access = access_claims(user, scope);
+    if (!access) return access.error();
     const std::string next_jti = detail::random_id();
     const std::int64_t now = clock_.unix_seconds();
     const auto rotated = store_.rotate(session_id, *claims->jwt_id(), next_jti, now);
@@ -145,30 +212,25 @@ class Authenticator::Impl {
       }
       return rotated.error();
     }
-    auto pair = issue_pair(rotated->username, session_id, next_jti, rotated->expires_at, now);
+    auto pair = issue_pair(rotated->username, session_id, next_jti, rotated->expires_at, now, {*access, scope});
     if (pair) emit(SecurityEventKind::refresh, rotated->username, client, session_id);
     return pair;
   }
 
-  Result<Claims> authenticate(std::string_view access_token) const {
+  Result<Claims> authenticate(std::string_view access_token, const ScopeSet& required) const {
     auto claims = access_verifier_.verify(access_token);
     if (!claims) return claims;
-    if (!claims->session_id()) return claims;  // only when accept_tokens_without_session
-    const std::string_view session_id = *claims->session_id();
-    const auto now = clock_.now();
-    if (const auto cached = sessions_.lookup(session_id, now)) {
-      if (!*cached) return revoked("the session has ended");
-      return claims;
-    }
-    const auto active = store_.is_session_active(session_id, clock_.unix_seconds());
-    if (!active) return active.error();
-    sessions_.remember(session_id, *active, now);
-    if (!*active) return revoked("the session has ended");
+    const std::string_view subject = *claims->subject();
+    // Only with accept_tokens_without_session may a token have no session;
+    // its user must still exist and be enabled.
+    auto bound = claims->session_id() ? check_session(*claims->session_id(), subject) : check_user(subject);
+    if (!bound) return bound.error();
+    if (auto scoped = check_scopes(*claims, required); !scoped) return scoped.error();
     return claims;
   }
 
   Result<void> logout(std::string_view access_token, std::string_view client) {
-    const auto claims = authenticate(access_token);
+    const auto claims = authenticate(access_token, {});
     if (!claims) return claims.error();
     if (!claims->session_id()) return Error{ErrorCode::missing_claim, "the token has no session to end"};
     const std::string_view session_id = *claims->session_id();
@@ -180,18 +242,20 @@ class Authenticator::Impl {
     return {};
   }
 
-  // Runs on a HashGate thread.
-  Result<void> change_password(std::string_view username, std::string_view old_password, std::string_view new_password,
+  // Runs on a HashGate thread. `login` may be the e-mail address.
+  Result<void> change_password(std::string_view login, std::string_view old_password, std::string_view new_password,
                                std::string_view keep_session_id, std::string_view client) {
-    const auto user = check_password(username, old_password, client);
+    const auto user = check_password(login, old_password, client);
     if (!user) return user.error();
     auto hash = hasher_.hash(new_password);
     if (!hash) return hash.error();
-    if (auto updated = store_.update_password_hash(username, user->password_hash, *hash); !updated) return updated;
-    if (auto revoked_all = store_.revoke_all_sessions(username, keep_session_id); !revoked_all) {
+    if (auto updated = store_.update_password_hash(user->username, user->password_hash, *hash); !updated) {
+      return updated;
+    }
+    if (auto revoked_all = store_.revoke_all_sessions(user->username, keep_session_id); !revoked_all) {
       return revoked_all.error();
     }
-    emit(SecurityEventKind::password_changed, username, client, keep_session_id);
+    emit(SecurityEventKind::password_changed, user->username, client, keep_session_id);
     return {};
   }
 
@@ -216,23 +280,156 @@ class Authenticator::Impl {
     if (auto hash = hasher_.hash(password)) (void)store_.update_password_hash(user.username, user.password_hash, *hash);
   }
 
+  // ---- sessions and scopes ----
+
+  // The session of a refresh token and its user, when the session is the
+  // token's user's (`sub`: DESIGN §5, "A session belongs to its user") and
+  // that user exists and is enabled; else revoked. Whether the session is
+  // still active is rotate()'s to say (with reuse detection).
+  Result<std::pair<Session, User>> session_user(const std::string& session_id, std::string_view subject) const {
+    auto session = store_.find_session(session_id);
+    if (!session)
+      return session.error().code == ErrorCode::not_found ? revoked("the session has ended") : session.error();
+    if (session->username != subject) return revoked("the token's subject is not the session's user");
+    auto user = enabled_user(subject);
+    if (!user) return user.error();
+    return std::make_pair(std::move(*session), std::move(*user));
+  }
+
+  // The user behind a valid token: revoked when deleted or disabled.
+  Result<User> enabled_user(std::string_view username) const {
+    auto user = store_.find_user(username);
+    if (!user) return user.error().code == ErrorCode::not_found ? revoked("the user no longer exists") : user.error();
+    if (user->disabled) return revoked("the user is disabled");
+    return user;
+  }
+
+  Result<void> check_user(std::string_view username) const {
+    auto user = enabled_user(username);
+    if (!user) return user.error();
+    return {};
+  }
+
+  // The hot path: is the session active, and the token's user's? One store
+  // lookup (or the cache) answers both; a disabled user's sessions are
+  // never active (disabling revokes them, and the store also checks).
+  Result<void> check_session(std::string_view session_id, std::string_view subject) const {
+    const auto now = clock_.now();
+    if (const auto cached = sessions_.lookup(session_id, subject, now)) {
+      if (!*cached) return revoked("the session has ended, or is not the token's user's");
+      return {};
+    }
+    const auto owner = store_.active_session_owner(session_id, clock_.unix_seconds());
+    if (!owner) return owner.error();
+    sessions_.remember(session_id, *owner, now);
+    if (!*owner) return revoked("the session has ended");
+    if (**owner != subject) return revoked("the token's subject is not the session's user");
+    return {};
+  }
+
+  // On the hot path (/users/me needs `me`): the claim is searched as it is,
+  // without building a set; a short one is not even allocated.
+  Result<void> check_scopes(const Claims& claims, const ScopeSet& required) const {
+    if (required.empty()) return {};
+    const auto claimed = claims.get<std::string>("scope");
+    if (!claimed) return check_role_scopes(*claims.subject(), required);
+    for (const auto& scope : required) {
+      if (!has_scope(*claimed, scope)) return lacks(scope);
+    }
+    return {};
+  }
+
+  // A token without a `scope` claim has its user's roles' scopes.
+  Result<void> check_role_scopes(std::string_view username, const ScopeSet& required) const {
+    auto user = enabled_user(username);
+    if (!user) return user.error();
+    const ScopeSet has = scopes_of(*user);
+    for (const auto& scope : required) {
+      if (has.count(scope) == 0) return lacks(scope);
+    }
+    return {};
+  }
+
+  static Error lacks(const std::string& scope) {
+    return Error{ErrorCode::insufficient_scope, "the token lacks the scope " + scope};
+  }
+
+  // True when `scope` is one of the space-separated names of `claimed`.
+  static bool has_scope(std::string_view claimed, std::string_view scope) noexcept {
+    for (std::size_t at = claimed.find(scope); at != std::string_view::npos; at = claimed.find(scope, at + 1)) {
+      const std::size_t end = at + scope.size();
+      if ((at == 0 || claimed[at - 1] == ' ') && (end == claimed.size() || claimed[end] == ' ')) return true;
+    }
+    return false;
+  }
+
+  // The union of the scopes of the user's roles.
+  ScopeSet scopes_of(const User& user) const {
+    ScopeSet scopes;
+    for (const auto& role : user.roles) {
+      if (const auto found = options_.role_scopes.find(role); found != options_.role_scopes.end()) {
+        scopes.insert(found->second.begin(), found->second.end());
+      }
+    }
+    return scopes;
+  }
+
+  // What a refresh may grant: the session's grant (all of the user's for a
+  // session from before scopes), and only what the user's roles still give.
+  ScopeSet session_scopes(const Session& session, const User& user) const {
+    const ScopeSet current = scopes_of(user);
+    return session.scope ? granted(current, parse_scope(*session.scope)) : current;
+  }
+
+  // The custom claims of an access token: the extra_claims hook's and the
+  // granted scope (RFC 9068 §2.2.3), which the hook cannot set. The issuer
+  // refuses the other registered names.
+  Result<nlohmann::json> access_claims(const User& user, const std::string& scope) const {
+    nlohmann::json claims = nlohmann::json::object();
+    if (options_.extra_claims) {
+      try {
+        claims = options_.extra_claims(user);
+      } catch (const std::exception& error) {
+        return invalid_hook(std::string("the hook threw: ") + error.what());
+      } catch (...) {
+        return invalid_hook("the hook threw");
+      }
+      if (claims.is_null()) claims = nlohmann::json::object();
+      if (!claims.is_object()) return invalid_hook("the hook must return a JSON object");
+      if (claims.contains("scope")) return invalid_hook("custom claim \"scope\" would override a registered claim");
+    }
+    claims["scope"] = scope;
+    return claims;
+  }
+
+  // What an access token carries beyond the registered claims: the custom
+  // claims (with `scope`) and, for the TokenPair, the granted scope itself.
+  struct AccessGrant {
+    const nlohmann::json& custom;
+    const std::string& scope;
+  };
+
   // A new session and its first pair: the session id and first refresh jti
   // are 128-bit random values.
-  Result<std::pair<TokenPair, std::string>> start_session(const std::string& username) {
+  Result<std::pair<TokenPair, std::string>> start_session(const std::string& username, const AccessGrant& grant) {
     const std::int64_t now = clock_.unix_seconds();
     std::string session_id = detail::random_id();
     const std::string jti = detail::random_id();
     const std::int64_t expires_at = now + options_.refresh_ttl.count();
-    if (auto created = store_.create_session(username, session_id, jti, expires_at); !created) return created.error();
-    auto pair = issue_pair(username, session_id, jti, expires_at, now);
+    if (auto created = store_.create_session(username, session_id, jti, expires_at, grant.scope); !created) {
+      return created.error();
+    }
+    auto pair = issue_pair(username, session_id, jti, expires_at, now, grant);
     if (!pair) return pair.error();
     return std::make_pair(std::move(*pair), std::move(session_id));
   }
 
   // The access token lives access_ttl but never past its session; the
-  // refresh token exactly as long as the session.
+  // refresh token exactly as long as the session. Only the access token
+  // carries the custom claims (with the scope): the session remembers the
+  // grant for refreshes.
   Result<TokenPair> issue_pair(const std::string& username, const std::string& session_id, const std::string& jti,
-                               std::int64_t session_expires_at, std::int64_t now) const {
+                               std::int64_t session_expires_at, std::int64_t now, const AccessGrant& grant) const {
     if (session_expires_at <= now) return revoked("the session has expired");
     const std::chrono::seconds remaining{session_expires_at - now};
     IssueOptions access;
@@ -245,11 +442,12 @@ class Authenticator::Impl {
     refresh.type = TokenType::refresh;
     refresh.ttl = remaining;
     refresh.jwt_id = jti;
+    access.custom = grant.custom;
     auto access_token = issuer_.issue(access);
     if (!access_token) return access_token.error();
     auto refresh_token = issuer_.issue(refresh);
     if (!refresh_token) return refresh_token.error();
-    return TokenPair{std::move(*access_token), std::move(*refresh_token), access.ttl};
+    return TokenPair{std::move(*access_token), std::move(*refresh_token), access.ttl, grant.scope};
   }
 
   void emit(SecurityEventKind kind, std::string_view username, std::string_view client,
@@ -301,36 +499,45 @@ Authenticator::~Authenticator() = default;
 
 const AuthenticatorOptions& Authenticator::options() const noexcept { return impl_->options(); }
 
+Result<User> Authenticator::checked_account(User user) { return detail::checked_account(std::move(user)); }
+
 Result<User> Authenticator::signup(std::string_view username, std::string_view password,
                                    std::optional<std::string_view> email) {
-  if (auto valid = impl_->check_signup(username, password, email); !valid) return valid.error();
-  return impl_->gate().run([&] { return impl_->create_user(username, password, email); });
+  auto user = impl_->check_signup(username, password, email);
+  if (!user) return user.error();
+  return impl_->gate().run([&] { return impl_->create_user(std::move(*user), password); });
 }
 
 void Authenticator::signup_async(std::string username, SecretBytes password, std::optional<std::string> email,
                                  std::function<void(Result<User>)> done) {
   const std::optional<std::string_view> email_view = email ? std::optional<std::string_view>(*email) : std::nullopt;
-  if (auto valid = impl_->check_signup(username, password.view(), email_view); !valid) {
-    done(valid.error());
+  auto user = impl_->check_signup(username, password.view(), email_view);
+  if (!user) {
+    done(user.error());
     return;
   }
   Impl& impl = *impl_;
   submit<User>(
       impl.gate(),
-      [&impl, username = std::move(username), password = std::move(password), email = std::move(email)] {
-        return impl.create_user(username, password.view(),
-                                email ? std::optional<std::string_view>(*email) : std::nullopt);
+      [&impl, user = std::move(*user), password = std::move(password)] {
+        return impl.create_user(user, password.view());
       },
       std::move(done));
 }
 
-Result<TokenPair> Authenticator::login(std::string_view username, std::string_view password, std::string_view client) {
+Result<TokenPair> Authenticator::login(std::string_view username, std::string_view password, std::string_view client,
+                                       const ScopeSet& requested_scopes) {
   if (auto admitted = impl_->admit_login(username, client); !admitted) return admitted.error();
-  return impl_->gate().run([&] { return impl_->login(username, password, client); });
+  return impl_->gate().run([&] { return impl_->login(username, password, client, requested_scopes); });
 }
 
 void Authenticator::login_async(std::string username, SecretBytes password, std::string client,
                                 std::function<void(Result<TokenPair>)> done) {
+  login_async(std::move(username), std::move(password), std::move(client), {}, std::move(done));
+}
+
+void Authenticator::login_async(std::string username, SecretBytes password, std::string client,
+                                ScopeSet requested_scopes, std::function<void(Result<TokenPair>)> done) {
   if (auto admitted = impl_->admit_login(username, client); !admitted) {
     done(admitted.error());
     return;
@@ -338,14 +545,14 @@ void Authenticator::login_async(std::string username, SecretBytes password, std:
   Impl& impl = *impl_;
   submit<TokenPair>(
       impl.gate(),
-      [&impl, username = std::move(username), password = std::move(password), client = std::move(client)] {
-        return impl.login(username, password.view(), client);
-      },
+      [&impl, username = std::move(username), password = std::move(password), client = std::move(client),
+       requested = std::move(requested_scopes)] { return impl.login(username, password.view(), client, requested); },
       std::move(done));
 }
 
-Result<TokenPair> Authenticator::refresh(std::string_view refresh_token, std::string_view client) {
-  return impl_->refresh(refresh_token, client);
+Result<TokenPair> Authenticator::refresh(std::string_view refresh_token, std::string_view client,
+                                         const ScopeSet& requested_scopes) {
+  return impl_->refresh(refresh_token, client, requested_scopes);
 }
 
 Result<void> Authenticator::logout(std::string_view access_token, std::string_view client) {
@@ -353,7 +560,11 @@ Result<void> Authenticator::logout(std::string_view access_token, std::string_vi
 }
 
 Result<Claims> Authenticator::authenticate(std::string_view access_token) const {
-  return impl_->authenticate(access_token);
+  return impl_->authenticate(access_token, {});
+}
+
+Result<Claims> Authenticator::authenticate(std::string_view access_token, const ScopeSet& required_scopes) const {
+  return impl_->authenticate(access_token, required_scopes);
 }
 
 Result<void> Authenticator::change_password(std::string_view username, std::string_view old_password,

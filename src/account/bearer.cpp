@@ -61,15 +61,6 @@ std::string bearer_challenge(std::string_view realm, std::string_view error, std
   return value;
 }
 
-std::string joined(const std::vector<std::string>& scopes) {
-  std::string text;
-  for (const auto& scope : scopes) {
-    if (!text.empty()) text += ' ';
-    text += scope;
-  }
-  return text;
-}
-
 }  // namespace
 
 BearerToken bearer_token(std::string_view authorization) noexcept {
@@ -90,7 +81,7 @@ std::string challenge(std::string_view realm) { return bearer_challenge(realm, {
 
 // No default: a new code is a compiler warning here until someone decides
 // whether it challenges.
-std::string challenge(const Error& error, std::string_view realm, const std::vector<std::string>& required_scopes) {
+std::string challenge(const Error& error, std::string_view realm, const ScopeSet& required_scopes) {
   switch (error.code) {
     case ErrorCode::malformed:
     case ErrorCode::algorithm_not_allowed:
@@ -107,7 +98,8 @@ std::string challenge(const Error& error, std::string_view realm, const std::vec
     case ErrorCode::revoked:
     case ErrorCode::token_too_large:
     case ErrorCode::not_found: return bearer_challenge(realm, "invalid_token");
-    case ErrorCode::insufficient_scope: return bearer_challenge(realm, "insufficient_scope", joined(required_scopes));
+    case ErrorCode::insufficient_scope:
+      return bearer_challenge(realm, "insufficient_scope", scope_string(required_scopes));
     case ErrorCode::invalid_credentials: return bearer_challenge(realm, {});
     case ErrorCode::invalid_key:
     case ErrorCode::invalid_argument:

@@ -13,7 +13,8 @@ SessionCache::Shard& SessionCache::shard_for(std::string_view session_id) const 
   return shards_[std::hash<std::string_view>{}(session_id) % kShards];
 }
 
-std::optional<bool> SessionCache::lookup(std::string_view session_id, Clock::time_point now) const {
+std::optional<bool> SessionCache::lookup(std::string_view session_id, std::string_view subject,
+                                         Clock::time_point now) const {
   Shard& shard = shard_for(session_id);
   const std::lock_guard lock(shard.mutex);
   // std::unordered_map has no heterogeneous lookup in C++17; a per-thread
@@ -23,17 +24,18 @@ std::optional<bool> SessionCache::lookup(std::string_view session_id, Clock::tim
   const auto found = shard.entries.find(key);
   if (found == shard.entries.end()) return std::nullopt;
   const Entry& entry = found->second;
-  if (!entry.active) return false;
+  if (!entry.owner) return false;
   if (now - entry.checked_at > staleness_) return std::nullopt;
-  return true;
+  return *entry.owner == subject;
 }
 
-void SessionCache::remember(std::string_view session_id, bool active, Clock::time_point now) {
-  if (active && staleness_.count() == 0) return;
+void SessionCache::remember(std::string_view session_id, std::optional<std::string_view> owner, Clock::time_point now) {
+  if (owner && staleness_.count() == 0) return;
   Shard& shard = shard_for(session_id);
   const std::lock_guard lock(shard.mutex);
   if (shard.entries.size() >= shard_capacity_) shard.entries.clear();
-  shard.entries.insert_or_assign(std::string(session_id), Entry{active, now});
+  shard.entries.insert_or_assign(std::string(session_id),
+                                 Entry{owner ? std::optional<std::string>(*owner) : std::nullopt, now});
 }
 
 }  // namespace authcore::detail

@@ -17,9 +17,10 @@
 namespace authcore::detail {
 
 /// Remembers, per session id, whether the store last said the session was
-/// active and when. An "active" answer is trusted for `staleness`; an
-/// "inactive" one for ever, since a revoked, expired or deleted session never
-/// comes back (session ids are 128-bit random values, never reused).
+/// active, whose it is, and when. An "active" answer is trusted for
+/// `staleness`; an "inactive" one for ever, since a revoked, expired or
+/// deleted session never comes back (session ids are 128-bit random values,
+/// never reused), and neither does a disabled user's (disabling revokes).
 /// Sharded by hash so that request threads rarely share a lock; each shard
 /// holds at most capacity / shards entries and is emptied when full (the
 /// cost is only extra store queries, never a wrong answer).
@@ -27,18 +28,20 @@ class SessionCache {
  public:
   SessionCache(std::chrono::milliseconds staleness, std::size_t capacity);
 
-  /// The cached state of `session_id` if it is still trustworthy at `now`.
-  std::optional<bool> lookup(std::string_view session_id, Clock::time_point now) const;
-  /// Records what the store said at `now`. Active answers are not kept when
+  /// Whether `session_id` is active and `subject`'s, if what is cached is
+  /// still trustworthy at `now`: false when it ended or is another user's.
+  std::optional<bool> lookup(std::string_view session_id, std::string_view subject, Clock::time_point now) const;
+  /// Records what the store said at `now`: the active session's owner, or
+  /// nullopt when it is not active. Active answers are not kept when
   /// staleness is zero.
-  void remember(std::string_view session_id, bool active, Clock::time_point now);
+  void remember(std::string_view session_id, std::optional<std::string_view> owner, Clock::time_point now);
   /// Records that this process revoked the session (logout, reuse).
-  void forget_active(std::string_view session_id) { remember(session_id, false, {}); }
+  void forget_active(std::string_view session_id) { remember(session_id, std::nullopt, {}); }
 
  private:
   static constexpr std::size_t kShards = 16;
   struct Entry {
-    bool active;
+    std::optional<std::string> owner;  ///< nullopt: the session has ended
     Clock::time_point checked_at;
   };
   struct Shard {

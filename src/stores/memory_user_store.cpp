@@ -2,14 +2,56 @@
 
 #include <mutex>
 
+#include "detail/ascii_names.hpp"
 #include "stores/store_errors.hpp"
 
 namespace authcore {
 
+namespace {
+
+// Keys of an import batch: usernames as they are, e-mail addresses folded
+// and marked so that neither can pass for the other.
+std::string email_key(const std::string& email) { return "@" + detail::ascii_lower(email); }
+std::string username_key(const std::string& username) { return "u" + username; }
+
+}  // namespace
+
+Result<void> InMemoryUserStore::check_available(const User& user,
+                                                const std::set<std::string, std::less<>>& batch) const {
+  if (users_.count(user.username) != 0 || batch.count(username_key(user.username)) != 0) {
+    return detail::username_taken();
+  }
+  if (!user.email) return {};
+  if (emails_.count(detail::ascii_lower(*user.email)) != 0 || batch.count(email_key(*user.email)) != 0) {
+    return detail::email_taken();
+  }
+  return {};
+}
+
+void InMemoryUserStore::insert(const User& user) {
+  users_.emplace(user.username, user);
+  if (user.email) emails_.emplace(detail::ascii_lower(*user.email), user.username);
+}
+
 Result<void> InMemoryUserStore::do_create_user(const User& user) {
   std::unique_lock lock(mutex_);
-  if (!users_.emplace(user.username, user).second) return detail::username_taken();
+  if (auto available = check_available(user, {}); !available) return available;
+  insert(user);
   return {};
+}
+
+Result<std::size_t> InMemoryUserStore::do_import_users(const std::vector<User>& users) {
+  std::unique_lock lock(mutex_);
+  std::set<std::string, std::less<>> batch;
+  for (const auto& user : users) {
+    if (auto available = check_available(user, batch); !available) {
+      return detail::not_imported(user.username, available.error());
+    }
+    batch.insert(username_key(user.username));
+    if (user.email) batch.insert(email_key(*user.email));
+  }
+  for (const auto& user : users) insert(user);
+  return users.size();
 }
 
 Result<User> InMemoryUserStore::do_find_user(std::string_view username) const {
@@ -17,6 +59,38 @@ Result<User> InMemoryUserStore::do_find_user(std::string_view username) const {
   const auto user = users_.find(username);
   if (user == users_.end()) return detail::no_such_user();
   return user->second;
+}
+
+Result<User> InMemoryUserStore::do_find_user_by_email(std::string_view email) const {
+  std::shared_lock lock(mutex_);
+  const auto owner = emails_.find(detail::ascii_lower(email));
+  if (owner == emails_.end()) return detail::no_such_user();
+  return users_.find(owner->second)->second;
+}
+
+Result<std::vector<User>> InMemoryUserStore::do_list_users() const {
+  std::shared_lock lock(mutex_);
+  std::vector<User> users;
+  users.reserve(users_.size());
+  for (const auto& entry : users_) users.push_back(entry.second);
+  return users;
+}
+
+Result<void> InMemoryUserStore::do_set_disabled(std::string_view username, bool disabled) {
+  std::unique_lock lock(mutex_);
+  const auto user = users_.find(username);
+  if (user == users_.end()) return detail::no_such_user();
+  user->second.disabled = disabled;
+  if (disabled) revoke_sessions_of(username, {});
+  return {};
+}
+
+Result<void> InMemoryUserStore::do_set_roles(std::string_view username, const std::set<std::string>& roles) {
+  std::unique_lock lock(mutex_);
+  const auto user = users_.find(username);
+  if (user == users_.end()) return detail::no_such_user();
+  user->second.roles = roles;
+  return {};
 }
 
 Result<void> InMemoryUserStore::do_update_password_hash(std::string_view username, std::string_view expected_hash,
@@ -33,19 +107,24 @@ Result<void> InMemoryUserStore::do_delete_user(std::string_view username) {
   std::unique_lock lock(mutex_);
   const auto user = users_.find(username);
   if (user == users_.end()) return detail::no_such_user();
+  if (user->second.email) emails_.erase(detail::ascii_lower(*user->second.email));
   users_.erase(user);
   erase_sessions_if([username](const Session& session) { return session.username == username; });
   return {};
 }
 
 Result<void> InMemoryUserStore::do_create_session(std::string_view username, std::string_view session_id,
-                                                  std::string_view first_refresh_jti, std::int64_t expires_at) {
+                                                  std::string_view first_refresh_jti, std::int64_t expires_at,
+                                                  std::string_view scope) {
   std::unique_lock lock(mutex_);
-  if (users_.find(username) == users_.end()) return detail::no_such_user();
+  const auto user = users_.find(username);
+  if (user == users_.end()) return detail::no_such_user();
+  if (user->second.disabled) return detail::user_disabled();
   if (sessions_.count(session_id) != 0 || jtis_.count(first_refresh_jti) != 0) {
     return detail::session_or_jti_taken();
   }
-  Session session{std::string(session_id), std::string(username), std::string(first_refresh_jti), expires_at, false};
+  Session session{std::string(session_id), std::string(username), std::string(first_refresh_jti), expires_at, false,
+                  std::string(scope)};
   sessions_.emplace(session_id, SessionRecord{std::move(session), {}});
   jtis_.emplace(first_refresh_jti);
   return {};
@@ -89,6 +168,10 @@ Result<std::size_t> InMemoryUserStore::do_revoke_all_sessions(std::string_view u
                                                               std::string_view except_session_id) {
   std::unique_lock lock(mutex_);
   if (users_.find(username) == users_.end()) return detail::no_such_user();
+  return revoke_sessions_of(username, except_session_id);
+}
+
+std::size_t InMemoryUserStore::revoke_sessions_of(std::string_view username, std::string_view except_session_id) {
   std::size_t revoked = 0;
   for (auto& [id, record] : sessions_) {
     Session& session = record.session;
@@ -99,10 +182,14 @@ Result<std::size_t> InMemoryUserStore::do_revoke_all_sessions(std::string_view u
   return revoked;
 }
 
-Result<bool> InMemoryUserStore::do_is_session_active(std::string_view session_id, std::int64_t now) const {
+Result<std::optional<std::string>> InMemoryUserStore::do_active_session_owner(std::string_view session_id,
+                                                                              std::int64_t now) const {
   std::shared_lock lock(mutex_);
   const auto found = sessions_.find(session_id);
-  return found != sessions_.end() && found->second.session.is_active(now);
+  if (found == sessions_.end() || !found->second.session.is_active(now)) return std::optional<std::string>();
+  const std::string& owner = found->second.session.username;
+  if (users_.find(owner)->second.disabled) return std::optional<std::string>();
+  return std::optional<std::string>(owner);
 }
 
 Result<std::size_t> InMemoryUserStore::do_purge_expired(std::int64_t now) {

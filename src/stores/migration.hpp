@@ -26,6 +26,17 @@ struct MigrationStatements {
   const char* record_version;        ///< (version, description)
 };
 
+/// A migration that the data refuses (a unique index over rows that are
+/// not unique) is no conflict of the caller's: the database needs
+/// attention, so store_error, naming the migration. Store failures keep
+/// their code (store_busy is worth a retry).
+inline Error migration_failed(const Migration& migration, Error error) {
+  if (error.code == ErrorCode::conflict || error.code == ErrorCode::not_found) error.code = ErrorCode::store_error;
+  error.message = "schema migration " + std::to_string(migration.version) + " (" + migration.description +
+                  ") failed, nothing was changed: " + error.message;
+  return error;
+}
+
 /// Runs, in order, every migration of `migrations` (sorted by version) that
 /// `db` has not recorded yet, and records it. The caller holds a
 /// transaction and the lock that keeps other processes out, so that the
@@ -50,7 +61,7 @@ Result<void> apply_pending_migrations(Connection& db, const Migrations& migratio
   }
   for (const Migration& migration : migrations) {
     if (migration.version <= current) continue;
-    if (auto ran = db.execute_script(migration.sql); !ran) return ran;
+    if (auto ran = db.execute_script(migration.sql); !ran) return migration_failed(migration, ran.error());
     const auto recorded =
         db.change(sql.record_version, std::int64_t{migration.version}, std::string_view(migration.description));
     if (!recorded) return recorded.error();

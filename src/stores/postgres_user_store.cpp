@@ -45,6 +45,20 @@ CREATE TABLE {schema}.refresh_tokens (
 CREATE INDEX refresh_tokens_by_session ON {schema}.refresh_tokens (session_id);
 CREATE UNIQUE INDEX refresh_tokens_one_live_per_session ON {schema}.refresh_tokens (session_id) WHERE NOT spent;
 )sql"},
+    // Accounts (DESIGN §5): existing users get the role `user` and stay
+    // enabled; existing sessions get no recorded scope (NULL: their user's
+    // scopes). lower() under the "C" collation folds exactly the 26 ASCII
+    // letters, whatever the database's locale, as SQLite's NOCASE does; the
+    // index fails, and the migration with it, where two users already share
+    // an address (docs/stores.md says what to do).
+    {2, "accounts: full name, disabled, roles, unique e-mail, session scope", R"sql(
+ALTER TABLE {schema}.users
+  ADD COLUMN full_name text,
+  ADD COLUMN disabled  boolean NOT NULL DEFAULT false,
+  ADD COLUMN roles     text NOT NULL DEFAULT 'user';
+CREATE UNIQUE INDEX users_by_email ON {schema}.users (lower(email COLLATE "C"));
+ALTER TABLE {schema}.sessions ADD COLUMN scope text;
+)sql"},
 };
 
 constexpr detail::MigrationStatements kMigrationStatements{
@@ -59,32 +73,54 @@ constexpr char kSchemaExists[] = "SELECT 1 FROM pg_catalog.pg_namespace WHERE ns
 constexpr char kCreateSchema[] = "CREATE SCHEMA {schema}";
 
 constexpr detail::SqlStatements kStatements{
-    /*insert_user=*/"INSERT INTO {schema}.users (username, password_hash, email, created_at) VALUES ($1, $2, $3, $4)",
-    /*select_user=*/"SELECT password_hash, email, created_at FROM {schema}.users WHERE username = $1",
+    /*begin_write=*/"BEGIN",
+    /*insert_user=*/
+    "INSERT INTO {schema}.users (username, password_hash, email, created_at, full_name, disabled, roles)"
+    " VALUES ($1, $2, $3, $4, $5, $6::integer <> 0, $7)",
+    /*select_user=*/
+    "SELECT username, password_hash, email, created_at, full_name, disabled, roles FROM {schema}.users"
+    " WHERE username = $1",
+    /*select_user_by_email=*/
+    "SELECT username, password_hash, email, created_at, full_name, disabled, roles FROM {schema}.users"
+    " WHERE lower(email COLLATE \"C\") = lower($1::text COLLATE \"C\")",
+    /*select_users=*/
+    "SELECT username, password_hash, email, created_at, full_name, disabled, roles FROM {schema}.users"
+    " ORDER BY username",
     /*user_exists=*/"SELECT 1 FROM {schema}.users WHERE username = $1",
     /*set_password_hash=*/
     "UPDATE {schema}.users SET password_hash = $3 WHERE username = $1 AND password_hash = $2",
+    /*set_disabled=*/"UPDATE {schema}.users SET disabled = $2::integer <> 0 WHERE username = $1",
+    /*set_roles=*/"UPDATE {schema}.users SET roles = $2 WHERE username = $1",
     /*delete_user=*/"DELETE FROM {schema}.users WHERE username = $1",
     /*select_session=*/
-    "SELECT s.username, t.jti, s.expires_at, s.revoked FROM {schema}.sessions AS s"
+    "SELECT s.username, t.jti, s.expires_at, s.revoked, s.scope FROM {schema}.sessions AS s"
     " LEFT JOIN {schema}.refresh_tokens AS t ON t.session_id = s.session_id AND NOT t.spent"
     " WHERE s.session_id = $1",
     /*revoke_session=*/"UPDATE {schema}.sessions SET revoked = true WHERE session_id = $1",
     /*revoke_user_sessions=*/
     "UPDATE {schema}.sessions SET revoked = true WHERE username = $1 AND NOT revoked AND session_id <> $2",
-    /*session_is_active=*/"SELECT 1 FROM {schema}.sessions WHERE session_id = $1 AND NOT revoked AND $2 <= expires_at",
+    /*active_session_owner=*/
+    "SELECT s.username FROM {schema}.sessions AS s JOIN {schema}.users AS u ON u.username = s.username"
+    " WHERE s.session_id = $1 AND NOT s.revoked AND $2 <= s.expires_at AND NOT u.disabled",
     /*purge_expired=*/"DELETE FROM {schema}.sessions WHERE expires_at < $1",
     /*ping=*/"SELECT 1",
 };
 
-// (session_id, username, first jti, expires_at). The token's foreign key
-// is checked at the end of the statement, when the session row exists.
+// (session_id, username, first jti, expires_at, scope): inserts nothing
+// when the user is missing or disabled. The token's foreign key is checked
+// at the end of the statement, when the session row exists. FOR SHARE locks
+// the user row against set_disabled()'s UPDATE: either this statement goes
+// first, and the disabling transaction's later revocation (a statement of
+// its own, so with a snapshot that sees this session) revokes the new
+// session, or the disabling goes first, and this re-reads the row, finds
+// it disabled and inserts nothing.
 constexpr char kCreateSession[] =
-    "WITH session AS ("
-    " INSERT INTO {schema}.sessions (session_id, username, expires_at) VALUES ($1, $2, $4) RETURNING session_id)"
+    "WITH owner AS (SELECT username FROM {schema}.users WHERE username = $2 AND NOT disabled FOR SHARE),"
+    " session AS (INSERT INTO {schema}.sessions (session_id, username, expires_at, scope)"
+    " SELECT $1, username, $4, $5 FROM owner RETURNING session_id)"
     " INSERT INTO {schema}.refresh_tokens (jti, session_id) SELECT $3, session_id FROM session";
 
-// (session_id, presented jti, next jti, now) -> username, expires_at when
+// (session_id, presented jti, next jti, now) -> username, expires_at, scope when
 // rotated. One statement, so one transaction: `spent` marks the presented
 // token spent only if it is the live token of an active session, `next`
 // adds the new live token, and `reused` revokes the session when nothing
@@ -96,11 +132,11 @@ constexpr char kRotate[] =
     " UPDATE {schema}.refresh_tokens AS t SET spent = true FROM {schema}.sessions AS s"
     " WHERE t.jti = $2 AND t.session_id = $1 AND NOT t.spent"
     " AND s.session_id = t.session_id AND NOT s.revoked AND $4 <= s.expires_at"
-    " RETURNING s.username, s.expires_at),"
+    " RETURNING s.username, s.expires_at, s.scope),"
     " next AS (INSERT INTO {schema}.refresh_tokens (jti, session_id) SELECT $3, $1 FROM spent),"
     " reused AS (UPDATE {schema}.sessions SET revoked = true"
     " WHERE session_id = $1 AND NOT EXISTS (SELECT 1 FROM spent))"
-    " SELECT username, expires_at FROM spent";
+    " SELECT username, expires_at, scope FROM spent";
 
 /// PostgreSQL truncates identifiers to NAMEDATALEN - 1 bytes; two long
 /// names would silently share one schema.
@@ -170,10 +206,12 @@ class PostgresStore final : public detail::SqlUserStore<PostgresConnection, Post
 
  private:
   Result<void> do_create_session(std::string_view username, std::string_view session_id,
-                                 std::string_view first_refresh_jti, std::int64_t expires_at) override {
+                                 std::string_view first_refresh_jti, std::int64_t expires_at,
+                                 std::string_view scope) override {
     return with_connection([&](PostgresConnection& db) -> Result<void> {
-      const auto created = db.change(kCreateSession, session_id, username, first_refresh_jti, expires_at);
+      const auto created = db.change(kCreateSession, session_id, username, first_refresh_jti, expires_at, scope);
       if (!created) return detail::session_not_created(created.error());
+      if (*created == 0) return session_refused(db, username);
       return {};
     });
   }
@@ -191,7 +229,8 @@ class PostgresStore final : public detail::SqlUserStore<PostgresConnection, Post
       const auto row = rotated->step();
       if (!row) return row.error();
       if (!*row) return detail::rotation_refused();
-      return Session{std::string(session_id), rotated->text(0), std::string(next_jti), rotated->integer(1), false};
+      return Session{std::string(session_id),  rotated->text(0), std::string(next_jti), rotated->integer(1), false,
+                     rotated->optional_text(2)};
     });
   }
 

@@ -11,29 +11,48 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "authcore/user_store.hpp"
+#include "detail/ascii_names.hpp"
 #include "stores/connection_pool.hpp"
 #include "stores/store_errors.hpp"
+#include "stores/transaction.hpp"
 
 namespace authcore::detail {
 
 /// The backend's SQL for the shared operations; parameters in the order
 /// given. Each text must have static storage (connections cache their
-/// prepared statements by its address).
+/// prepared statements by its address). "-> user" means the columns
+/// username, password_hash, email, created_at, full_name, disabled, roles.
 struct SqlStatements {
-  const char* insert_user;           ///< (username, password_hash, email, created_at)
-  const char* select_user;           ///< (username) -> password_hash, email, created_at
+  const char* begin_write;           ///< starts a transaction that writes (taking the write lock where there is one)
+  const char* insert_user;           ///< (username, password_hash, email, created_at, full_name, disabled, roles)
+  const char* select_user;           ///< (username) -> user
+  const char* select_user_by_email;  ///< (email) -> user, the e-mail compared case-insensitively in ASCII
+  const char* select_users;          ///< () -> user, every user ordered by username (byte order)
   const char* user_exists;           ///< (username) -> a row when it exists
   const char* set_password_hash;     ///< (username, expected_hash, new_hash): compare-and-set
+  const char* set_disabled;          ///< (username, disabled 0 or 1)
+  const char* set_roles;             ///< (username, roles space-separated)
   const char* delete_user;           ///< (username), cascading to sessions and refresh tokens
-  const char* select_session;        ///< (session_id) -> username, live jti, expires_at, revoked
+  const char* select_session;        ///< (session_id) -> username, live jti, expires_at, revoked, scope
   const char* revoke_session;        ///< (session_id)
   const char* revoke_user_sessions;  ///< (username, kept session_id): only sessions not yet revoked
-  const char* session_is_active;     ///< (session_id, now) -> a row when active
+  const char* active_session_owner;  ///< (session_id, now) -> username, when active and its user not disabled
   const char* purge_expired;         ///< (now): deletes sessions with expires_at < now
   const char* ping;                  ///< no parameters, one row
 };
+
+/// The user in the current row of a cursor over "-> user" columns.
+template <class Cursor>
+User read_user(const Cursor& row) {
+  User user{row.text(0), row.text(1), row.optional_text(2), row.integer(3)};
+  user.full_name = row.optional_text(4);
+  user.disabled = row.flag(5);
+  user.roles = split_names(row.text(6));
+  return user;
+}
 
 /// True when the query `sql` with `parameters` yields a row.
 template <class Connection, class... Parameters>
@@ -79,27 +98,113 @@ class SqlUserStore : public Base {
     const auto row = query->step();
     if (!row) return row.error();
     if (!*row) return no_such_session();
-    return Session{std::string(session_id), query->text(0), query->text(1), query->integer(2), query->flag(3)};
+    return Session{std::string(session_id), query->text(0), query->text(1),
+                   query->integer(2),       query->flag(3), query->optional_text(4)};
+  }
+
+  /// A statement's failure to create a session for `username`, which it
+  /// refuses when the user is missing or disabled: tells the two apart.
+  Result<void> session_refused(Connection& db, std::string_view username) const {
+    const auto exists = has_row(db, sql_.user_exists, username);
+    if (!exists) return exists.error();
+    return *exists ? user_disabled() : no_such_user();
+  }
+
+  /// Runs `operation(Connection&)` inside a write transaction, committed
+  /// when it succeeds (and rolled back otherwise).
+  template <class T, class Operation>
+  Result<T> in_write_transaction(Operation&& operation) {
+    return with_connection([&](Connection& db) -> Result<T> {
+      auto transaction = Transaction<Connection>::begin(db, sql_.begin_write);
+      if (!transaction) return transaction.error();
+      auto done = std::forward<Operation>(operation)(db);
+      if (!done) return done;
+      if (auto committed = transaction->commit(); !committed) return committed.error();
+      return done;
+    });
   }
 
  private:
   Result<void> do_create_user(const User& user) override {
-    return with_connection([&](Connection& db) -> Result<void> {
-      const auto inserted = db.change(sql_.insert_user, user.username, user.password_hash, user.email, user.created_at);
-      if (!inserted) return unless_store_error(inserted.error(), username_taken());
-      return {};
+    return with_connection([&](Connection& db) { return insert_user(db, user); });
+  }
+
+  Result<std::size_t> do_import_users(const std::vector<User>& users) override {
+    return in_write_transaction<std::size_t>([&](Connection& db) -> Result<std::size_t> {
+      for (const auto& user : users) {
+        if (auto inserted = insert_user(db, user); !inserted) return not_imported(user.username, inserted.error());
+      }
+      return users.size();
     });
   }
 
-  Result<User> do_find_user(std::string_view username) const override {
+  /// Inserts `user`, looking first whether its username or e-mail address
+  /// is taken so that the conflict can say which (the unique keys decide:
+  /// a writer racing in between still gets conflict, in the database's
+  /// words).
+  Result<void> insert_user(Connection& db, const User& user) {
+    const auto username_exists = has_row(db, sql_.user_exists, user.username);
+    if (!username_exists) return username_exists.error();
+    if (*username_exists) return username_taken();
+    if (user.email) {
+      const auto email_exists = has_row(db, sql_.select_user_by_email, *user.email);
+      if (!email_exists) return email_exists.error();
+      if (*email_exists) return email_taken();
+    }
+    const auto inserted = db.change(sql_.insert_user, user.username, user.password_hash, user.email, user.created_at,
+                                    user.full_name, std::int64_t{user.disabled ? 1 : 0}, join_names(user.roles));
+    if (!inserted) return inserted.error();
+    return {};
+  }
+
+  Result<User> do_find_user(std::string_view username) const override { return one_user(sql_.select_user, username); }
+
+  Result<User> do_find_user_by_email(std::string_view email) const override {
+    return one_user(sql_.select_user_by_email, email);
+  }
+
+  Result<User> one_user(const char* sql, std::string_view key) const {
     return with_connection([&](Connection& db) -> Result<User> {
-      auto query = db.query(sql_.select_user, username);
+      auto query = db.query(sql, key);
       if (!query) return query.error();
       const auto row = query->step();
       if (!row) return row.error();
       if (!*row) return no_such_user();
-      return User{std::string(username), query->text(0), query->optional_text(1), query->integer(2)};
+      return read_user(*query);
     });
+  }
+
+  Result<std::vector<User>> do_list_users() const override {
+    return with_connection([&](Connection& db) -> Result<std::vector<User>> {
+      auto query = db.query(sql_.select_users);
+      if (!query) return query.error();
+      std::vector<User> users;
+      for (;;) {
+        const auto row = query->step();
+        if (!row) return row.error();
+        if (!*row) return users;
+        users.push_back(read_user(*query));
+      }
+    });
+  }
+
+  // Disabling and revoking are one transaction: no session of the user
+  // survives, and create_session() (which refuses disabled users under the
+  // same lock) cannot slip one in between.
+  Result<void> do_set_disabled(std::string_view username, bool disabled) override {
+    return in_write_transaction<void>([&](Connection& db) -> Result<void> {
+      const auto updated = db.change(sql_.set_disabled, username, std::int64_t{disabled ? 1 : 0});
+      if (!updated) return updated.error();
+      if (*updated == 0) return no_such_user();
+      if (!disabled) return {};
+      const auto revoked = db.change(sql_.revoke_user_sessions, username, std::string_view());
+      if (!revoked) return revoked.error();
+      return {};
+    });
+  }
+
+  Result<void> do_set_roles(std::string_view username, const std::set<std::string>& roles) override {
+    return change_one(sql_.set_roles, no_such_user(), username, join_names(roles));
   }
 
   Result<void> do_update_password_hash(std::string_view username, std::string_view expected_hash,
@@ -116,7 +221,7 @@ class SqlUserStore : public Base {
   }
 
   Result<void> do_delete_user(std::string_view username) override {
-    return change_one(sql_.delete_user, username, no_such_user());
+    return change_one(sql_.delete_user, no_such_user(), username);
   }
 
   Result<Session> do_find_session(std::string_view session_id) const override {
@@ -124,7 +229,7 @@ class SqlUserStore : public Base {
   }
 
   Result<void> do_revoke_session(std::string_view session_id) override {
-    return change_one(sql_.revoke_session, session_id, no_such_session());
+    return change_one(sql_.revoke_session, no_such_session(), session_id);
   }
 
   Result<std::size_t> do_revoke_all_sessions(std::string_view username, std::string_view except_session_id) override {
@@ -139,8 +244,16 @@ class SqlUserStore : public Base {
     });
   }
 
-  Result<bool> do_is_session_active(std::string_view session_id, std::int64_t now) const override {
-    return with_connection([&](Connection& db) { return has_row(db, sql_.session_is_active, session_id, now); });
+  Result<std::optional<std::string>> do_active_session_owner(std::string_view session_id,
+                                                             std::int64_t now) const override {
+    return with_connection([&](Connection& db) -> Result<std::optional<std::string>> {
+      auto query = db.query(sql_.active_session_owner, session_id, now);
+      if (!query) return query.error();
+      const auto row = query->step();
+      if (!row) return row.error();
+      if (!*row) return std::optional<std::string>();
+      return std::optional<std::string>(query->text(0));
+    });
   }
 
   Result<std::size_t> do_purge_expired(std::int64_t now) override {
@@ -159,11 +272,12 @@ class SqlUserStore : public Base {
     });
   }
 
-  /// Runs a statement keyed by `key` that must change one row; `missing`
-  /// when it changed none.
-  Result<void> change_one(const char* sql, std::string_view key, Error missing) {
+  /// Runs a statement with `parameters` that must change one row;
+  /// `missing` when it changed none.
+  template <class... Parameters>
+  Result<void> change_one(const char* sql, Error missing, const Parameters&... parameters) {
     return with_connection([&](Connection& db) -> Result<void> {
-      const auto changed = db.change(sql, key);
+      const auto changed = db.change(sql, parameters...);
       if (!changed) return changed.error();
       if (*changed == 0) return missing;
       return {};

@@ -45,6 +45,18 @@ CREATE TABLE refresh_tokens (
 CREATE INDEX refresh_tokens_by_session ON refresh_tokens (session_id);
 CREATE UNIQUE INDEX refresh_tokens_one_live_per_session ON refresh_tokens (session_id) WHERE spent = 0;
 )sql"},
+    // Accounts (DESIGN §5): existing users get the role `user` and stay
+    // enabled; existing sessions get no recorded scope (NULL: their user's
+    // scopes). NOCASE folds exactly the 26 ASCII letters, as the other
+    // backends do; the index fails, and the migration with it, where two
+    // users already share an address (docs/stores.md says what to do).
+    {2, "accounts: full name, disabled, roles, unique e-mail, session scope", R"sql(
+ALTER TABLE users ADD COLUMN full_name TEXT;
+ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1));
+ALTER TABLE users ADD COLUMN roles TEXT NOT NULL DEFAULT 'user';
+CREATE UNIQUE INDEX users_by_email ON users (email COLLATE NOCASE);
+ALTER TABLE sessions ADD COLUMN scope TEXT;
+)sql"},
 };
 
 constexpr detail::MigrationStatements kMigrationStatements{
@@ -55,7 +67,11 @@ constexpr detail::MigrationStatements kMigrationStatements{
     /*record_version=*/"INSERT INTO schema_version (version, description) VALUES (?1, ?2)",
 };
 
-constexpr char kInsertSession[] = "INSERT INTO sessions (session_id, username, expires_at) VALUES (?1, ?2, ?3)";
+// (session_id, username, expires_at, scope): inserts nothing when the user
+// is missing or disabled.
+constexpr char kInsertSession[] =
+    "INSERT INTO sessions (session_id, username, expires_at, scope)"
+    " SELECT ?1, username, ?3, ?4 FROM users WHERE username = ?2 AND disabled = 0";
 constexpr char kInsertRefreshToken[] = "INSERT INTO refresh_tokens (jti, session_id) VALUES (?1, ?2)";
 // Spends the presented token only while it is the live one of an active
 // session: the whole check-and-spend is this one statement inside
@@ -68,37 +84,48 @@ constexpr char kSpendRefreshToken[] =
 constexpr char kRevokeSession[] = "UPDATE sessions SET revoked = 1 WHERE session_id = ?1";
 
 constexpr detail::SqlStatements kStatements{
-    /*insert_user=*/"INSERT INTO users (username, password_hash, email, created_at) VALUES (?1, ?2, ?3, ?4)",
-    /*select_user=*/"SELECT password_hash, email, created_at FROM users WHERE username = ?1",
+    // BEGIN IMMEDIATE takes the write lock at once: a deferred transaction
+    // that reads first and writes later may get SQLITE_BUSY at the write
+    // without the busy handler being allowed to wait
+    // (https://www.sqlite.org/lang_transaction.html), turning ordinary
+    // contention into failures.
+    /*begin_write=*/"BEGIN IMMEDIATE",
+    /*insert_user=*/
+    "INSERT INTO users (username, password_hash, email, created_at, full_name, disabled, roles)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    /*select_user=*/
+    "SELECT username, password_hash, email, created_at, full_name, disabled, roles FROM users WHERE username = ?1",
+    /*select_user_by_email=*/
+    "SELECT username, password_hash, email, created_at, full_name, disabled, roles FROM users"
+    " WHERE email = ?1 COLLATE NOCASE",
+    /*select_users=*/
+    "SELECT username, password_hash, email, created_at, full_name, disabled, roles FROM users ORDER BY username",
     /*user_exists=*/"SELECT 1 FROM users WHERE username = ?1",
     /*set_password_hash=*/"UPDATE users SET password_hash = ?3 WHERE username = ?1 AND password_hash = ?2",
+    /*set_disabled=*/"UPDATE users SET disabled = ?2 WHERE username = ?1",
+    /*set_roles=*/"UPDATE users SET roles = ?2 WHERE username = ?1",
     /*delete_user=*/"DELETE FROM users WHERE username = ?1",
     /*select_session=*/
-    "SELECT s.username, t.jti, s.expires_at, s.revoked FROM sessions AS s"
+    "SELECT s.username, t.jti, s.expires_at, s.revoked, s.scope FROM sessions AS s"
     " LEFT JOIN refresh_tokens AS t ON t.session_id = s.session_id AND t.spent = 0"
     " WHERE s.session_id = ?1",
     /*revoke_session=*/kRevokeSession,
     /*revoke_user_sessions=*/
     "UPDATE sessions SET revoked = 1 WHERE username = ?1 AND revoked = 0 AND session_id <> ?2",
-    /*session_is_active=*/"SELECT 1 FROM sessions WHERE session_id = ?1 AND revoked = 0 AND ?2 <= expires_at",
+    /*active_session_owner=*/
+    "SELECT s.username FROM sessions AS s JOIN users AS u ON u.username = s.username"
+    " WHERE s.session_id = ?1 AND s.revoked = 0 AND ?2 <= s.expires_at AND u.disabled = 0",
     /*purge_expired=*/"DELETE FROM sessions WHERE expires_at < ?1",
     /*ping=*/"SELECT 1",
 };
 
 using Transaction = detail::Transaction<SqliteConnection>;
 
-/// BEGIN IMMEDIATE takes the write lock at once: a deferred transaction
-/// that reads first and writes later may get SQLITE_BUSY at the write
-/// without the busy handler being allowed to wait
-/// (https://www.sqlite.org/lang_transaction.html), turning ordinary
-/// contention into failures.
-Result<Transaction> begin_immediate(SqliteConnection& db) { return Transaction::begin(db, "BEGIN IMMEDIATE"); }
-
 /// Brings the schema up to date. BEGIN IMMEDIATE holds the write lock for
 /// the whole check-and-apply, so processes opening one file at once migrate
 /// it once.
 Result<void> migrate(SqliteConnection& db) {
-  auto transaction = begin_immediate(db);
+  auto transaction = Transaction::begin(db, kStatements.begin_write);
   if (!transaction) return transaction.error();
   if (auto applied = detail::apply_pending_migrations(db, kMigrations, kMigrationStatements); !applied) {
     return applied;
@@ -113,22 +140,25 @@ class SqliteStore final : public detail::SqlUserStore<SqliteConnection, SqliteUs
   using SqlUserStore::SqlUserStore;
 
  private:
+  // Under BEGIN IMMEDIATE: set_disabled() cannot come between the check
+  // that the user is enabled and the insert.
   Result<void> do_create_session(std::string_view username, std::string_view session_id,
-                                 std::string_view first_refresh_jti, std::int64_t expires_at) override {
-    return with_connection([&](SqliteConnection& db) -> Result<void> {
-      auto transaction = begin_immediate(db);
-      if (!transaction) return transaction.error();
-      auto inserted = db.change(kInsertSession, session_id, username, expires_at);
-      if (inserted) inserted = db.change(kInsertRefreshToken, first_refresh_jti, session_id);
+                                 std::string_view first_refresh_jti, std::int64_t expires_at,
+                                 std::string_view scope) override {
+    return in_write_transaction<void>([&](SqliteConnection& db) -> Result<void> {
+      const auto inserted = db.change(kInsertSession, session_id, username, expires_at, scope);
       if (!inserted) return detail::session_not_created(inserted.error());
-      return transaction->commit();
+      if (*inserted == 0) return session_refused(db, username);
+      const auto token = db.change(kInsertRefreshToken, first_refresh_jti, session_id);
+      if (!token) return detail::session_not_created(token.error());
+      return {};
     });
   }
 
   Result<Session> do_rotate(std::string_view session_id, std::string_view presented_jti, std::string_view next_jti,
                             std::int64_t now) override {
     return with_connection([&](SqliteConnection& db) -> Result<Session> {
-      auto transaction = begin_immediate(db);
+      auto transaction = Transaction::begin(db, kStatements.begin_write);
       if (!transaction) return transaction.error();
       const auto spent = db.change(kSpendRefreshToken, presented_jti, session_id, now);
       if (!spent) return spent.error();

@@ -12,6 +12,18 @@ namespace authcore::detail {
 
 inline Error username_taken() { return {ErrorCode::conflict, "the username is taken"}; }
 
+inline Error email_taken() {
+  return {ErrorCode::conflict, "the e-mail address is taken (e-mail addresses are compared case-insensitively)"};
+}
+
+/// import_users() names the user that could not be added.
+inline Error not_imported(const std::string& username, Error error) {
+  error.message = "user \"" + username + "\" not imported, nor any other: " + error.message;
+  return error;
+}
+
+inline Error user_disabled() { return {ErrorCode::account_disabled, "the user is disabled"}; }
+
 inline Error no_such_user() { return {ErrorCode::not_found, "no such user"}; }
 
 inline Error no_such_session() { return {ErrorCode::not_found, "no such session"}; }

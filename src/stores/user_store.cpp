@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "detail/ascii_names.hpp"
 #include "detail/utf8.hpp"
 
 namespace authcore {
@@ -40,22 +41,79 @@ std::optional<Error> first_invalid(std::initializer_list<TextArgument> arguments
 TextArgument username_argument(std::string_view value) { return {"username", value}; }
 TextArgument session_argument(std::string_view value) { return {"session id", value}; }
 
+/// Roles are stored space-separated, so a name must not hold a space (nor
+/// anything else an OAuth scope-token cannot hold).
+std::optional<Error> first_invalid_role(const std::set<std::string>& roles) {
+  for (const auto& role : roles) {
+    if (!detail::is_valid_scope_name(role)) {
+      return Error{ErrorCode::invalid_argument,
+                   "role \"" + role + "\" is not 1 to 64 printable ASCII characters without space, '\"' or '\\'"};
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> first_invalid(const User& user) {
+  if (auto error = first_invalid({username_argument(user.username),
+                                  {"password hash", user.password_hash, false},
+                                  {"email", user.email.value_or(std::string()), false},
+                                  {"full name", user.full_name.value_or(std::string()), false}})) {
+    return error;
+  }
+  return first_invalid_role(user.roles);
+}
+
 }  // namespace
+
+nlohmann::ordered_json profile_json(const User& user) {
+  const auto optional = [](const std::optional<std::string>& text) {
+    return text ? nlohmann::ordered_json(*text) : nlohmann::ordered_json(nullptr);
+  };
+  return nlohmann::ordered_json{{"username", user.username},
+                                {"email", optional(user.email)},
+                                {"full_name", optional(user.full_name)},
+                                {"disabled", user.disabled},
+                                {"roles", user.roles}};
+}
 
 UserStore::~UserStore() = default;
 
 Result<void> UserStore::create_user(const User& user) {
-  if (auto error = first_invalid({username_argument(user.username),
-                                  {"password hash", user.password_hash, false},
-                                  {"email", user.email.value_or(std::string()), false}})) {
-    return *error;
-  }
+  if (auto error = first_invalid(user)) return *error;
   return do_create_user(user);
+}
+
+Result<std::size_t> UserStore::import_users(const std::vector<User>& users) {
+  for (const auto& user : users) {
+    if (auto error = first_invalid(user)) {
+      error->message = "user \"" + user.username + "\": " + error->message;
+      return *error;
+    }
+  }
+  return do_import_users(users);
 }
 
 Result<User> UserStore::find_user(std::string_view username) const {
   if (auto error = first_invalid({username_argument(username)})) return *error;
   return do_find_user(username);
+}
+
+Result<User> UserStore::find_user_by_email(std::string_view email) const {
+  if (auto error = first_invalid({{"email", email}})) return *error;
+  return do_find_user_by_email(email);
+}
+
+Result<std::vector<User>> UserStore::list_users() const { return do_list_users(); }
+
+Result<void> UserStore::set_disabled(std::string_view username, bool disabled) {
+  if (auto error = first_invalid({username_argument(username)})) return *error;
+  return do_set_disabled(username, disabled);
+}
+
+Result<void> UserStore::set_roles(std::string_view username, const std::set<std::string>& roles) {
+  if (auto error = first_invalid({username_argument(username)})) return *error;
+  if (auto error = first_invalid_role(roles)) return *error;
+  return do_set_roles(username, roles);
 }
 
 Result<void> UserStore::update_password_hash(std::string_view username, std::string_view expected_hash,
@@ -74,12 +132,15 @@ Result<void> UserStore::delete_user(std::string_view username) {
 }
 
 Result<void> UserStore::create_session(std::string_view username, std::string_view session_id,
-                                       std::string_view first_refresh_jti, std::int64_t expires_at) {
-  if (auto error = first_invalid(
-          {username_argument(username), session_argument(session_id), {"refresh jti", first_refresh_jti}})) {
+                                       std::string_view first_refresh_jti, std::int64_t expires_at,
+                                       std::string_view scope) {
+  if (auto error = first_invalid({username_argument(username),
+                                  session_argument(session_id),
+                                  {"refresh jti", first_refresh_jti},
+                                  {"scope", scope, false}})) {
     return *error;
   }
-  return do_create_session(username, session_id, first_refresh_jti, expires_at);
+  return do_create_session(username, session_id, first_refresh_jti, expires_at, scope);
 }
 
 Result<Session> UserStore::rotate(std::string_view session_id, std::string_view presented_jti,
@@ -108,9 +169,16 @@ Result<std::size_t> UserStore::revoke_all_sessions(std::string_view username, st
   return do_revoke_all_sessions(username, except_session_id);
 }
 
-Result<bool> UserStore::is_session_active(std::string_view session_id, std::int64_t now) const {
+Result<std::optional<std::string>> UserStore::active_session_owner(std::string_view session_id,
+                                                                   std::int64_t now) const {
   if (auto error = first_invalid({session_argument(session_id)})) return *error;
-  return do_is_session_active(session_id, now);
+  return do_active_session_owner(session_id, now);
+}
+
+Result<bool> UserStore::is_session_active(std::string_view session_id, std::int64_t now) const {
+  const auto owner = active_session_owner(session_id, now);
+  if (!owner) return owner.error();
+  return owner->has_value();
 }
 
 Result<std::size_t> UserStore::purge_expired(std::int64_t now) { return do_purge_expired(now); }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "authcore/dangerous.hpp"
 #include "authcore/memory_user_store.hpp"
 #include "support/catch.hpp"
 #include "support/test_support.hpp"
@@ -369,12 +370,367 @@ TEST_CASE("tokens without a session are refused unless migration mode accepts th
   AuthenticatorOptions options;
   options.accept_tokens_without_session = true;
   Fixture migrating(options);
+  // Its user must exist and be enabled (DESIGN §5: a token of a user who no
+  // longer exists or is disabled never succeeds).
+  CHECK(code_of(migrating.auth.authenticate(legacy)) == ErrorCode::revoked);
+  REQUIRE(migrating.store.create_user(User{"johndoe", "$2b$12$unused", std::nullopt, test::kNow}));
   const auto claims = migrating.auth.authenticate(legacy);
   REQUIRE(claims);
   CHECK(claims->subject() == "johndoe");
   CHECK(code_of(migrating.auth.logout(legacy)) == ErrorCode::missing_claim);  // nothing to end
+  CHECK(migrating.auth.authenticate(legacy, {"me"}));  // no scope claim: its user's roles' scopes
+  CHECK(code_of(migrating.auth.authenticate(legacy, {"admin"})) == ErrorCode::insufficient_scope);
+  REQUIRE(migrating.store.set_disabled("johndoe", true));
+  CHECK(code_of(migrating.auth.authenticate(legacy)) == ErrorCode::revoked);
   // Tokens with a session are still checked against it.
   const TokenPair pair = migrating.signed_up_and_logged_in();
   REQUIRE(migrating.auth.logout(pair.access_token));
   CHECK(code_of(migrating.auth.authenticate(pair.access_token)) == ErrorCode::revoked);
+}
+
+// ---- accounts: e-mail logins, disabled users, scopes, binding, claims ----
+
+namespace {
+
+// A correctly signed token (the Authenticator's own key) with this payload:
+// what someone holding the key, or a bug, could present.
+std::string forged(TokenType type, const std::string& payload_members) {
+  const std::string header =
+      type == TokenType::access ? R"({"alg":"HS256","typ":"at+jwt"})" : R"({"alg":"HS256","typ":"rt+jwt"})";
+  return test::forge(header, "{" + payload_members + R"(,"iat":)" + std::to_string(test::kNow) + R"(,"exp":)" +
+                                 std::to_string(test::kNow + 600) + "}");
+}
+
+std::string session_of(Authenticator& auth, const TokenPair& pair) {
+  return std::string(*auth.authenticate(pair.access_token)->session_id());
+}
+
+std::string scope_claim(Authenticator& auth, const TokenPair& pair) {
+  return auth.authenticate(pair.access_token)->get<std::string>("scope").value_or("(none)");
+}
+
+}  // namespace
+
+TEST_CASE("a username may be an e-mail address, and login takes the username or the e-mail", "[authenticator]") {
+  Fixture f;
+  REQUIRE(f.auth.signup("alice", "correct horse", "Alice@Example.com"));
+  const auto by_email = f.auth.signup("bob+tag@example.org", "bob password");
+  REQUIRE(by_email);
+  CHECK(by_email->email == std::optional<std::string>("bob+tag@example.org"));
+  CHECK(f.store.find_user_by_email("BOB+tag@example.org")->username == "bob+tag@example.org");
+
+  for (const char* login : {"alice", "alice@example.com", "ALICE@EXAMPLE.COM", "Alice@Example.com"}) {
+    INFO(login);
+    const auto pair = f.auth.login(login, "correct horse");
+    REQUIRE(pair);
+    CHECK(f.auth.authenticate(pair->access_token)->subject() == "alice");  // sub is always the username
+  }
+  CHECK(f.auth.login("Bob+Tag@Example.ORG", "bob password"));
+  CHECK(code_of(f.auth.login("Alice", "correct horse")) == ErrorCode::invalid_credentials);  // usernames are exact
+  CHECK(code_of(f.auth.login("alice@example.com", "wrong")) == ErrorCode::invalid_credentials);
+  CHECK(code_of(f.auth.login("nobody@example.com", "correct horse")) == ErrorCode::invalid_credentials);
+  CHECK(code_of(f.auth.login("alice@", "correct horse")) == ErrorCode::invalid_credentials);
+  REQUIRE(f.auth.change_password("alice@example.com", "correct horse", "new horse"));
+  CHECK(f.auth.login("alice", "new horse"));
+
+  const std::tuple<const char*, std::optional<std::string_view>, ErrorCode, const char*> refused[] = {
+      {"carol@example.com", std::string_view("other@example.com"), ErrorCode::invalid_argument,
+       "a username-address must be the account's address"},
+      {"carol@localhost", std::nullopt, ErrorCode::invalid_argument, "an '@' but no valid address"},
+      {"carol", std::string_view("ALICE@example.COM"), ErrorCode::conflict, "alice's address in another case"},
+      {"dave", std::string_view("bob+tag@example.org"), ErrorCode::conflict, "bob's username is his address"},
+      {"Alice@Example.com", std::nullopt, ErrorCode::conflict, "a username equal to alice's address"},
+  };
+  for (const auto& [username, email, code, why] : refused) {
+    INFO(why);
+    const auto created = f.auth.signup(username, "some password", email);
+    REQUIRE_FALSE(created);
+    CHECK(created.error().code == code);
+    if (code == ErrorCode::conflict) CHECK(created.error().message.find("e-mail") != std::string::npos);
+  }
+  CHECK(f.auth.signup("carol@example.com", "carol password", "CAROL@example.com"));
+  const auto checked = Authenticator::checked_account(User{"erin@example.com", "h", std::nullopt, 0});
+  REQUIRE(checked);
+  CHECK(checked->email == std::optional<std::string>("erin@example.com"));
+  CHECK(code_of(Authenticator::checked_account(User{"x", "h", std::nullopt, 0})) == ErrorCode::invalid_argument);
+}
+
+TEST_CASE("failed logins by e-mail are throttled in every spelling of the address", "[authenticator]") {
+  Fixture f;
+  REQUIRE(f.auth.signup("alice", "correct horse", "alice@example.com"));
+  const char* spellings[] = {"alice@example.com", "ALICE@example.com", "Alice@Example.com",
+                             "aLiCe@example.com", "alicE@EXAMPLE.com", "ALICE@EXAMPLE.COM"};
+  for (const char* login : spellings) (void)f.auth.login(login, "wrong", std::string("10.1.0.") + login[1]);
+  const auto locked = f.auth.login("alice@EXAMPLE.com", "correct horse", "10.2.0.1");
+  REQUIRE_FALSE(locked);
+  CHECK(locked.error().code == ErrorCode::too_many_attempts);
+}
+
+TEST_CASE("a disabled account: the right password is account_disabled, a wrong one invalid_credentials",
+          "[authenticator]") {
+  Fixture f;
+  const TokenPair pair = f.signed_up_and_logged_in();
+  const TokenPair other = f.auth.login("alice", "correct horse").value();
+  REQUIRE(f.store.set_disabled("alice", true));
+
+  // Its tokens stop working on the next request (memory: the store is asked every time).
+  CHECK(code_of(f.auth.authenticate(pair.access_token)) == ErrorCode::revoked);
+  CHECK(code_of(f.auth.authenticate(other.access_token)) == ErrorCode::revoked);
+  CHECK(code_of(f.auth.refresh(pair.refresh_token)) == ErrorCode::revoked);
+  CHECK(code_of(f.auth.logout(other.access_token)) == ErrorCode::revoked);
+
+  CHECK(code_of(f.auth.login("alice", "correct horse")) == ErrorCode::account_disabled);
+  CHECK(code_of(f.auth.login("alice@example.com", "correct horse")) == ErrorCode::account_disabled);
+  CHECK(code_of(f.auth.login("alice", "wrong")) == ErrorCode::invalid_credentials);
+  CHECK(code_of(f.auth.change_password("alice", "correct horse", "other")) == ErrorCode::account_disabled);
+  CHECK(f.events.contains(SecurityEventKind::login_failure, "alice"));
+
+  // Enabling lets the user log in again; the old sessions stay ended.
+  REQUIRE(f.store.set_disabled("alice", false));
+  CHECK(code_of(f.auth.authenticate(pair.access_token)) == ErrorCode::revoked);
+  CHECK(f.auth.login("alice", "correct horse"));
+}
+
+TEST_CASE("a disabled account's tokens stop within the cache's staleness on another instance", "[authenticator]") {
+  FixedClock clock(FixedClock::from_unix_seconds(test::kNow));
+  InMemoryUserStore store;
+  AuthenticatorOptions options;
+  options.password_policy = fast_policy();
+  options.session_cache_staleness = 1s;
+  Authenticator auth(store, test::test_key(), options, clock);
+  REQUIRE(auth.signup("alice", "correct horse"));
+  const auto pair = auth.login("alice", "correct horse");
+  REQUIRE(pair);
+  REQUIRE(auth.authenticate(pair->access_token));  // cached as active
+  REQUIRE(store.set_disabled("alice", true));      // by another process, e.g. authctl
+  CHECK(auth.authenticate(pair->access_token));    // within the staleness
+  clock.advance(1001ms);
+  CHECK(code_of(auth.authenticate(pair->access_token)) == ErrorCode::revoked);
+}
+
+TEST_CASE("a token naming another user than its session's is revoked, and spends nothing", "[authenticator]") {
+  Fixture f;
+  const TokenPair alice = f.signed_up_and_logged_in("alice");
+  REQUIRE(f.auth.signup("bob", "bob password"));
+  const std::string sid = session_of(f.auth, alice);
+  const std::string live_jti = f.store.find_session(sid)->current_jti;
+
+  struct Row {
+    const char* name;
+    std::string subject;
+  };
+  const Row rows[] = {{"another user's sub", "bob"}, {"a user who does not exist", "mallory"}};
+  for (const auto& row : rows) {
+    INFO(row.name);
+    const std::string claims = R"("sub":")" + row.subject + R"(","sid":")" + sid + R"(","scope":"me")";
+    const std::string access = forged(TokenType::access, claims + R"(,"jti":"a1")");
+    const std::string refresh = forged(TokenType::refresh, claims + R"(,"jti":")" + live_jti + "\"");
+    CHECK(code_of(f.auth.authenticate(access)) == ErrorCode::revoked);
+    CHECK(code_of(f.auth.authenticate(access, {"me"})) == ErrorCode::revoked);
+    CHECK(code_of(f.auth.refresh(refresh)) == ErrorCode::revoked);
+    CHECK(code_of(f.auth.logout(access)) == ErrorCode::revoked);
+  }
+  // Alice's session is untouched: her token works and her refresh token was not spent.
+  CHECK(f.auth.authenticate(alice.access_token));
+  CHECK(f.store.find_session(sid)->current_jti == live_jti);
+  CHECK(f.auth.refresh(alice.refresh_token));
+  // With her own sub, the same forged shape is accepted: the check is the binding.
+  CHECK(f.auth.authenticate(forged(TokenType::access, R"("sub":"alice","sid":")" + sid + R"(","jti":"a2")")));
+}
+
+TEST_CASE("the binding is checked from the session cache too", "[authenticator]") {
+  AuthenticatorOptions options;
+  options.session_cache_staleness = 10s;
+  Fixture f(options);
+  const TokenPair alice = f.signed_up_and_logged_in("alice");
+  const std::string sid = session_of(f.auth, alice);  // now cached as alice's
+  REQUIRE(f.auth.signup("bob", "bob password"));
+  const std::string as_bob = forged(TokenType::access, R"("sub":"bob","sid":")" + sid + R"(","jti":"b1")");
+  CHECK(code_of(f.auth.authenticate(as_bob)) == ErrorCode::revoked);
+  CHECK(f.auth.authenticate(alice.access_token));
+}
+
+TEST_CASE("scopes: granted = requested ∩ the user's roles' scopes, or all of them", "[authenticator]") {
+  struct Row {
+    const char* name;
+    std::set<std::string> roles;
+    ScopeSet requested;
+    std::string granted;
+  };
+  const auto row = GENERATE(values<Row>({
+      {"user, nothing requested", {"user"}, {}, "me"},
+      {"admin, nothing requested", {"admin"}, {}, "admin me"},
+      {"admin asks for me", {"admin"}, {"me"}, "me"},
+      {"user asks for admin: left out", {"user"}, {"admin"}, ""},
+      {"user asks for me and more", {"user"}, {"me", "unknown", "admin"}, "me"},
+      {"no roles", {}, {}, ""},
+      {"a role the map does not know", {"auditor"}, {}, ""},
+      {"user and admin", {"user", "admin"}, {"admin"}, "admin"},
+  }));
+  INFO(row.name);
+  Fixture f;
+  REQUIRE(f.auth.signup("alice", "correct horse"));
+  REQUIRE(f.store.set_roles("alice", row.roles));
+  const auto pair = f.auth.login("alice", "correct horse", "", row.requested);
+  REQUIRE(pair);
+  CHECK(pair->scope == row.granted);
+  CHECK(scope_claim(f.auth, *pair) == row.granted);  // RFC 9068 §2.2.3, also when empty
+  CHECK(f.store.find_session(session_of(f.auth, *pair))->scope == std::optional<std::string>(row.granted));
+  for (const std::string& scope : std::vector<std::string>{"me", "admin"}) {
+    INFO("requires " << scope);
+    const auto checked = f.auth.authenticate(pair->access_token, {scope});
+    const bool has = parse_scope(row.granted).count(scope) != 0;
+    CHECK(checked.has_value() == has);
+    if (!has) CHECK(checked.error().code == ErrorCode::insufficient_scope);
+  }
+  CHECK(f.auth.authenticate(pair->access_token, {}));
+}
+
+TEST_CASE("a required scope must be a whole name of the token's scope claim", "[authenticator]") {
+  Fixture f;
+  const TokenPair alice = f.signed_up_and_logged_in("alice");
+  const std::string sid = session_of(f.auth, alice);
+  struct Row {
+    const char* claim;
+    const char* required;
+    bool passes;
+  };
+  const Row rows[] = {
+      {"me admin", "admin", true},
+      {"admin", "admin", true},
+      {"me  admin", "admin", true},
+      {"administrator me", "admin", false},
+      {"superadmin", "admin", false},
+      {"me adminx", "admin", false},
+      {"", "me", false},
+      {"m e", "me", false},
+      {"ME", "me", false},
+  };
+  for (const auto& row : rows) {
+    INFO("scope \"" << row.claim << "\" requires " << row.required);
+    const std::string token =
+        forged(TokenType::access, R"("sub":"alice","sid":")" + sid + R"(","jti":"x","scope":")" + row.claim + "\"");
+    const auto checked = f.auth.authenticate(token, {row.required});
+    CHECK(checked.has_value() == row.passes);
+    if (!row.passes) CHECK(checked.error().code == ErrorCode::insufficient_scope);
+  }
+}
+
+TEST_CASE("refresh keeps the granted scope, narrows it when asked, and follows role changes", "[authenticator]") {
+  Fixture f;
+  REQUIRE(f.auth.signup("alice", "correct horse"));
+  REQUIRE(f.store.set_roles("alice", {"admin"}));
+  const auto first = f.auth.login("alice", "correct horse");
+  REQUIRE(first);
+  CHECK(first->scope == "admin me");
+  const auto kept = f.auth.refresh(first->refresh_token);
+  REQUIRE(kept);
+  CHECK(kept->scope == "admin me");
+  const auto narrowed = f.auth.refresh(kept->refresh_token, "", {"me"});
+  REQUIRE(narrowed);
+  CHECK(narrowed->scope == "me");
+  CHECK(code_of(f.auth.authenticate(narrowed->access_token, {"admin"})) == ErrorCode::insufficient_scope);
+  // RFC 6749 §6: narrowing does not change the grant; a later refresh gets it all again.
+  const auto again = f.auth.refresh(narrowed->refresh_token, "", {"admin", "me", "extra"});
+  REQUIRE(again);
+  CHECK(again->scope == "admin me");
+  REQUIRE(f.store.set_roles("alice", {"user"}));  // admin taken away
+  const auto demoted = f.auth.refresh(again->refresh_token);
+  REQUIRE(demoted);
+  CHECK(demoted->scope == "me");
+
+  // A narrow grant at login stays narrow.
+  const auto narrow_login = f.auth.login("alice", "correct horse", "", {"me"});
+  REQUIRE(f.store.set_roles("alice", {"admin"}));
+  CHECK(f.auth.refresh(narrow_login->refresh_token)->scope == "me");
+}
+
+TEST_CASE("the role-to-scope map is an option, its scope names must be scope-tokens", "[authenticator]") {
+  AuthenticatorOptions options;
+  options.role_scopes = {{"user", {"me", "orders:read"}}, {"staff", {"orders:write"}}};
+  Fixture f(options);
+  REQUIRE(f.auth.signup("alice", "correct horse"));
+  REQUIRE(f.store.set_roles("alice", {"user", "staff"}));
+  CHECK(f.auth.login("alice", "correct horse")->scope == "me orders:read orders:write");
+
+  for (const std::string& bad :
+       std::vector<std::string>{"two words", "", "quo\"te", "back\\slash", std::string(65, 's'), "caf\xC3\xA9"}) {
+    INFO("scope " << bad);
+    AuthenticatorOptions refused;
+    refused.role_scopes = {{"user", {bad}}};
+    InMemoryUserStore store;
+    CHECK_THROWS_AS(Authenticator(store, test::test_key(), refused), std::invalid_argument);
+  }
+  CHECK(parse_scope("  me  admin ") == ScopeSet{"admin", "me"});
+  CHECK(parse_scope("").empty());
+}
+
+TEST_CASE("extra_claims adds claims to access tokens, registered names are refused", "[authenticator]") {
+  AuthenticatorOptions options;
+  options.extra_claims = [](const User& user) {
+    return nlohmann::json{{"email", user.email.value_or("")}, {"roles", user.roles}};
+  };
+  Fixture f(options);
+  const TokenPair pair = f.signed_up_and_logged_in();
+  const auto claims = f.auth.authenticate(pair.access_token);
+  REQUIRE(claims);
+  CHECK(claims->get<std::string>("email") == "alice@example.com");
+  CHECK(claims->get<std::vector<std::string>>("roles") == std::vector<std::string>{"user"});
+  const auto refreshed = f.auth.refresh(pair.refresh_token);
+  REQUIRE(refreshed);
+  CHECK(f.auth.authenticate(refreshed->access_token)->get<std::string>("email") == "alice@example.com");
+  CHECK(dangerous::decode_unverified(pair.refresh_token)->payload.find("email") == std::string::npos);
+
+  const std::pair<const char*, std::function<nlohmann::json(const User&)>> refused[] = {
+      {"sub",
+       [](const User&) {
+         return nlohmann::json{{"sub", "admin"}};
+       }},
+      {"exp",
+       [](const User&) {
+         return nlohmann::json{{"exp", 1}};
+       }},
+      {"iat",
+       [](const User&) {
+         return nlohmann::json{{"iat", 1}};
+       }},
+      {"nbf",
+       [](const User&) {
+         return nlohmann::json{{"nbf", 1}};
+       }},
+      {"iss",
+       [](const User&) {
+         return nlohmann::json{{"iss", "x"}};
+       }},
+      {"aud",
+       [](const User&) {
+         return nlohmann::json{{"aud", "x"}};
+       }},
+      {"jti",
+       [](const User&) {
+         return nlohmann::json{{"jti", "x"}};
+       }},
+      {"sid",
+       [](const User&) {
+         return nlohmann::json{{"sid", "x"}};
+       }},
+      {"scope",
+       [](const User&) {
+         return nlohmann::json{{"scope", "admin"}};
+       }},
+      {"not an object", [](const User&) { return nlohmann::json("admin"); }},
+      {"a hook that throws", [](const User&) -> nlohmann::json { throw std::runtime_error("directory down"); }},
+  };
+  for (const auto& [why, hook] : refused) {
+    INFO(why);
+    AuthenticatorOptions bad;
+    bad.extra_claims = hook;
+    Fixture g(bad);
+    REQUIRE(g.auth.signup("alice", "correct horse"));
+    CHECK(code_of(g.auth.login("alice", "correct horse")) == ErrorCode::invalid_argument);
+  }
+  AuthenticatorOptions none;
+  none.extra_claims = [](const User&) { return nlohmann::json(); };
+  Fixture g(none);
+  CHECK(g.signed_up_and_logged_in().scope == "me");
 }

@@ -81,7 +81,7 @@ TEST_CASE("the challenge names the error RFC 6750 §3.1 gives each refusal", "[b
   struct Row {
     ErrorCode code;
     std::string realm;
-    std::vector<std::string> scopes;
+    ScopeSet scopes;
     std::string expected;
   };
   const auto row = GENERATE(values<Row>({
@@ -95,7 +95,7 @@ TEST_CASE("the challenge names the error RFC 6750 §3.1 gives each refusal", "[b
       {ErrorCode::insufficient_scope,
        "a \"quoted\" \\ realm",
        {"me", "admin"},
-       R"(Bearer realm="a \"quoted\" \\ realm", error="insufficient_scope", scope="me admin")"},
+       R"(Bearer realm="a \"quoted\" \\ realm", error="insufficient_scope", scope="admin me")"},
       {ErrorCode::invalid_credentials, "", {}, "Bearer"},
       {ErrorCode::invalid_credentials, "api", {}, R"(Bearer realm="api")"},
       {ErrorCode::store_unavailable, "", {}, ""},

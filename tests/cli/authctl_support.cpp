@@ -8,11 +8,21 @@ namespace authcore::test {
 
 ProcessResult authctl(const std::vector<std::string>& args, std::string_view input,
                       const std::optional<std::string>& secret_env) {
-  std::vector<std::string> argv{AUTHCTL_PATH};
-  argv.insert(argv.end(), args.begin(), args.end());
   ProcessOptions options;
   options.input = input;
   options.environment = {{"AUTHCORE_SECRET", secret_env}};
+  return authctl(args, std::move(options));
+}
+
+ProcessResult authctl(const std::vector<std::string>& args, ProcessOptions options) {
+  std::vector<std::string> argv{AUTHCTL_PATH};
+  argv.insert(argv.end(), args.begin(), args.end());
+  // The environment of the test run never leaks in: what is not set is unset.
+  for (const char* name : {"AUTHCORE_SECRET", "AUTHCORE_DB"}) {
+    const bool given = std::any_of(options.environment.begin(), options.environment.end(),
+                                   [name](const auto& change) { return change.first == name; });
+    if (!given) options.environment.emplace_back(name, std::nullopt);
+  }
   return run_process(argv, options);
 }
 

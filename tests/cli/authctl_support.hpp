@@ -17,6 +17,10 @@ namespace authcore::test {
 ProcessResult authctl(const std::vector<std::string>& args, std::string_view input = {},
                       const std::optional<std::string>& secret_env = std::nullopt);
 
+/// Runs the authctl under test with `args` and `input`, AUTHCORE_SECRET
+/// and AUTHCORE_DB unset unless `options.environment` sets them.
+ProcessResult authctl(const std::vector<std::string>& args, ProcessOptions options);
+
 /// Checks a failure: exit status `status`, nothing on stdout, and stderr
 /// exactly one line starting with "error: <kind>: " and a message.
 void check_failure(const ProcessResult& result, int status, std::string_view kind);

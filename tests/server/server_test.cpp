@@ -3,11 +3,13 @@
 // shutdown; on SQLite and, when the test PostgreSQL runs, on PostgreSQL.
 #include <ctime>
 #include <fstream>
+#include <functional>
 #include <future>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "authcore/dangerous.hpp"
 #include "authcore/postgres_user_store.hpp"
 #include "authcore/sqlite_user_store.hpp"
 #include "server/server_harness.hpp"
@@ -44,16 +46,22 @@ void check_invalid_token(const HttpReply& reply) {
   CHECK(reply.json()["detail"].is_string());
 }
 
-void delete_user(const Backend& backend, const std::string& username) {
+// Runs `change` on the backend's database from a store of the test's own,
+// as another process (authctl, an admin tool) would.
+void with_store(const Backend& backend, const std::function<void(authcore::UserStore&)>& change) {
   if (backend.name == "sqlite") {
     auto store = authcore::SqliteUserStore::open(backend.db);
     REQUIRE(store);
-    REQUIRE((*store)->delete_user(username));
+    change(**store);
   } else {
     auto store = authcore::PostgresUserStore::open(backend.db);
     REQUIRE(store);
-    REQUIRE((*store)->delete_user(username));
+    change(**store);
   }
+}
+
+void delete_user(const Backend& backend, const std::string& username) {
+  with_store(backend, [&](authcore::UserStore& store) { REQUIRE(store.delete_user(username)); });
 }
 
 }  // namespace
@@ -64,10 +72,10 @@ TEST_CASE("every route works as the FastAPI tutorial's client expects", "[server
   ServerProcess server(backend.db);
 
   const std::string username = unique_name("alice");
-  const auto created =
-      server.post_json("/signup", {{"username", username}, {"password", kPassword}, {"email", "alice@example.com"}});
+  const std::string email = username + "@example.com";  // e-mail addresses are unique, and PostgreSQL is shared
+  const auto created = server.post_json("/signup", {{"username", username}, {"password", kPassword}, {"email", email}});
   REQUIRE(created.status == 201);
-  CHECK(created.json() == json{{"username", username}, {"email", "alice@example.com"}});
+  CHECK(created.json() == json{{"username", username}, {"email", email}});
   CHECK(created.header("Content-Type") == "application/json");
 
   // OAuth2 password grant, as FastAPI's OAuth2PasswordRequestForm takes it.
@@ -79,6 +87,7 @@ TEST_CASE("every route works as the FastAPI tutorial's client expects", "[server
   CHECK(pair["expires_in"] == 900);
   CHECK(pair["access_token"].is_string());
   CHECK(pair["refresh_token"].is_string());
+  CHECK(pair["scope"] == "me");
   CHECK(token.header("Cache-Control") == "no-store");
 
   const auto login = server.post_json("/login", {{"username", username}, {"password", kPassword}});
@@ -88,7 +97,9 @@ TEST_CASE("every route works as the FastAPI tutorial's client expects", "[server
   const std::string access = pair["access_token"];
   const auto me = server.get("/users/me", access);
   REQUIRE(me.status == 200);
-  CHECK(me.json() == json{{"username", username}, {"email", "alice@example.com"}});
+  CHECK(
+      me.json() ==
+      json{{"username", username}, {"email", email}, {"full_name", nullptr}, {"disabled", false}, {"roles", {"user"}}});
   CHECK(server.get("/me", access).json() == me.json());
   const auto hello = server.get("/protected", access);
   REQUIRE(hello.status == 200);
@@ -367,4 +378,199 @@ TEST_CASE("a FastAPI tutorial user and token carry over", "[server][migration]")
   REQUIRE(me.status == 200);
   CHECK(me.json()["email"] == "johndoe@example.com");
   CHECK(migrating.post_form("/token", "username=johndoe&password=secret").status == 200);  // still "secret"
+}
+
+namespace {
+
+Account logged_in(const ServerProcess& server, const std::string& login, const std::string& form_extra = {}) {
+  const auto token = server.post_form("/token", "username=" + login + "&password=correct+horse+battery" + form_extra);
+  REQUIRE(token.status == 200);
+  return Account{login, token.json()["access_token"], token.json()["refresh_token"]};
+}
+
+void check_not_enough_permissions(const HttpReply& reply, const std::string& scope) {
+  CHECK(reply.status == 403);
+  CHECK(reply.header("WWW-Authenticate") == R"(Bearer error="insufficient_scope", scope=")" + scope + "\"");
+  CHECK(reply.json() == json{{"detail", "Not enough permissions"}});
+}
+
+// The session id inside one of the server's tokens.
+std::string session_id_of(const std::string& token) {
+  return json::parse(authcore::dangerous::decode_unverified(token).value().payload)["sid"];
+}
+
+}  // namespace
+
+TEST_CASE("accounts over HTTP: e-mail logins, taken addresses, disabled users", "[server]") {
+  const Backend backend = GENERATE(from_range(backends()));
+  INFO("backend " << backend.name);
+  ServerProcess server(backend.db);
+  const std::string username = unique_name("mail");
+  const std::string email = username + "@Example.com";
+  REQUIRE(server.post_json("/signup", {{"username", username}, {"password", kPassword}, {"email", email}}).status ==
+          201);
+
+  SECTION("a taken e-mail address is 409, in any case") {
+    const auto taken = server.post_json(
+        "/signup", {{"username", unique_name("other")}, {"password", kPassword}, {"email", username + "@EXAMPLE.com"}});
+    CHECK(taken.status == 409);
+    CHECK(taken.json() == json{{"detail", "Email already registered"}});
+    const auto taken_name = server.post_json("/signup", {{"username", username}, {"password", kPassword}});
+    CHECK(taken_name.json() == json{{"detail", "Username already registered"}});
+  }
+  SECTION("login by e-mail address, any case, and a username that is an address") {
+    const Account by_email = logged_in(server, username + "%40example.COM");
+    CHECK(server.get("/users/me", by_email.access_token).json()["username"] == username);
+    const std::string address = unique_name("addr") + "@example.org";
+    const auto created = server.post_json("/signup", {{"username", address}, {"password", kPassword}});
+    REQUIRE(created.status == 201);
+    CHECK(created.json() == json{{"username", address}, {"email", address}});
+    const auto login = server.post_json("/login", {{"username", address}, {"password", kPassword}});
+    REQUIRE(login.status == 200);
+    CHECK(server.get("/users/me", login.json()["access_token"]).json()["email"] == address);
+  }
+  SECTION("a disabled user: 400 Inactive user for the right password, 401 for a wrong one, tokens refused") {
+    const Account account = logged_in(server, username);
+    with_store(backend, [&](authcore::UserStore& store) { REQUIRE(store.set_disabled(username, true)); });
+    const auto inactive = server.post_form("/token", "username=" + username + "&password=correct+horse+battery");
+    CHECK(inactive.status == 400);
+    CHECK(inactive.json() == json{{"detail", "Inactive user"}});
+    const auto wrong = server.post_form("/token", "username=" + username + "&password=wrong");
+    CHECK(wrong.status == 401);
+    CHECK(wrong.json() == json{{"detail", "Incorrect username or password"}});
+    // Disabling revoked the sessions: refused at once on SQLite, within the
+    // cache's staleness (1 s) on PostgreSQL.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+    int status = 200;
+    while (status == 200 && std::chrono::steady_clock::now() < deadline) {
+      status = server.get("/users/me", account.access_token).status;
+      if (status == 200) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    CHECK(status == 401);
+    check_invalid_token(server.get("/protected", account.access_token));
+    check_invalid_token(server.post_json("/refresh", {{"refresh_token", account.refresh_token}}));
+    with_store(backend, [&](authcore::UserStore& store) { REQUIRE(store.set_disabled(username, false)); });
+    CHECK(server.post_form("/token", "username=" + username + "&password=correct+horse+battery").status == 200);
+  }
+  CHECK(server.terminate() == 0);
+}
+
+TEST_CASE("scopes over HTTP: /users/me needs me, /admin/users needs admin, 403 names the scope", "[server]") {
+  const Backend backend = GENERATE(from_range(backends()));
+  INFO("backend " << backend.name);
+  ServerProcess server(backend.db);
+  const Account user = signed_up_and_logged_in(server, "plain");
+  const Account admin_account = signed_up_and_logged_in(server, "boss");
+  with_store(backend, [&](authcore::UserStore& store) {
+    REQUIRE(store.set_roles(admin_account.username, {"admin", "user"}));
+  });
+  const Account admin = logged_in(server, admin_account.username);
+
+  check_not_enough_permissions(server.get("/admin/users", user.access_token), "admin");
+  check_invalid_token(server.get("/admin/users", "not.a.token"));
+  CHECK(server.get("/admin/users").status == 401);
+
+  const auto listed = server.get("/admin/users", admin.access_token);
+  REQUIRE(listed.status == 200);
+  REQUIRE(listed.json().is_array());
+  int found = 0;
+  for (const auto& entry : listed.json()) {
+    if (entry["username"] == user.username) {
+      CHECK(entry == json{{"username", user.username},
+                          {"email", nullptr},
+                          {"full_name", nullptr},
+                          {"disabled", false},
+                          {"roles", {"user"}}});
+      ++found;
+    }
+    if (entry["username"] == admin.username) {
+      CHECK(entry["roles"] == json{"admin", "user"});
+      ++found;
+    }
+  }
+  CHECK(found == 2);
+
+  // A token granted no `me` (asked only for admin, which a plain user lacks).
+  const auto narrow =
+      server.post_form("/token", "username=" + user.username + "&password=correct+horse+battery&scope=admin");
+  REQUIRE(narrow.status == 200);
+  CHECK(narrow.json()["scope"] == "");
+  check_not_enough_permissions(server.get("/users/me", narrow.json()["access_token"]), "me");
+  CHECK(server.get("/protected", narrow.json()["access_token"]).status == 200);  // needs no scope
+
+  // The admin narrows a refresh to me: no admin on that pair.
+  const auto refreshed = server.post_json("/refresh", {{"refresh_token", admin.refresh_token}, {"scope", "me"}});
+  REQUIRE(refreshed.status == 200);
+  CHECK(refreshed.json()["scope"] == "me");
+  check_not_enough_permissions(server.get("/admin/users", refreshed.json()["access_token"]), "admin");
+  CHECK(server.post_json("/refresh", {{"refresh_token", refreshed.json()["refresh_token"]}}).json()["scope"] ==
+        "admin me");
+  CHECK(server.post_json("/refresh", {{"refresh_token", "x"}, {"scope", 5}}).status == 422);
+  CHECK(server.terminate() == 0);
+}
+
+TEST_CASE("the flag --role-scopes replaces a role's scopes", "[server]") {
+  ServerProcess server(temporary_database(), {"--role-scopes", "user=me,orders:read", "--role-scopes", "admin="});
+  const Account account = signed_up_and_logged_in(server);
+  const auto token = server.post_form("/token", "username=" + account.username + "&password=correct+horse+battery");
+  CHECK(token.json()["scope"] == "me orders:read");
+  CHECK(server.terminate() == 0);
+
+  for (const std::string& bad : std::vector<std::string>{"user", "=me", "user=two words"}) {
+    INFO("--role-scopes " << bad);
+    const auto refused =
+        run_process({AUTHCORE_SERVER_BINARY, "--port", "0", "--db", temporary_database(), "--role-scopes", bad});
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.err.find("error: start: ") != std::string::npos);
+    CHECK(refused.err.find("scope") != std::string::npos);
+  }
+}
+
+TEST_CASE("a token carrying another user's live session is refused on every route", "[server]") {
+  const Backend backend = GENERATE(from_range(backends()));
+  INFO("backend " << backend.name);
+  ServerProcess server(backend.db);
+  const Account alice = signed_up_and_logged_in(server, "victim");
+  const Account bob = signed_up_and_logged_in(server, "forger");
+  const std::string sid = session_id_of(alice.access_token);
+  const std::string live_jti =
+      json::parse(authcore::dangerous::decode_unverified(alice.refresh_token).value().payload)["jti"];
+  const auto now = std::to_string(std::time(nullptr));
+  const auto forge_for = [&](const std::string& subject, const char* type, const std::string& jti) {
+    return forge(std::string(R"({"alg":"HS256","typ":")") + type + "\"}",
+                 R"({"sub":")" + subject + R"(","sid":")" + sid + R"(","jti":")" + jti +
+                     R"(","scope":"me admin","iat":)" + now + R"(,"exp":)" + now + "0}");
+  };
+  for (const std::string& subject : std::vector<std::string>{bob.username, "nobody-at-all"}) {
+    INFO("sub " << subject);
+    const std::string access = forge_for(subject, "at+jwt", "a1");
+    check_invalid_token(server.get("/protected", access));
+    check_invalid_token(server.get("/users/me", access));
+    check_invalid_token(server.get("/admin/users", access));
+    check_invalid_token(server.post_json("/refresh", {{"refresh_token", forge_for(subject, "rt+jwt", live_jti)}}));
+    check_invalid_token(server.request("POST", "/logout", {}, {{"Authorization", "Bearer " + access}}));
+  }
+  // Alice's session is intact: the forged refresh token spent nothing.
+  CHECK(server.get("/users/me", alice.access_token).status == 200);
+  CHECK(server.post_json("/refresh", {{"refresh_token", alice.refresh_token}}).status == 200);
+  CHECK(server.terminate() == 0);
+}
+
+TEST_CASE("authctl disables a user while the server runs on the same SQLite file", "[server][authctl]") {
+  const std::string db = temporary_database();
+  ServerProcess server(db);
+  const Account account = signed_up_and_logged_in(server, "cli");
+  REQUIRE(server.get("/users/me", account.access_token).status == 200);
+  const auto disabled = run_process({AUTHCTL_BINARY, "--db", db, "user", "disable", account.username});
+  INFO(disabled.err);
+  REQUIRE(disabled.exit_code == 0);
+  check_invalid_token(server.get("/users/me", account.access_token));  // the very next request
+  const auto inactive = server.post_form("/token", "username=" + account.username + "&password=correct+horse+battery");
+  CHECK(inactive.json() == json{{"detail", "Inactive user"}});
+  const auto listed = run_process({AUTHCTL_BINARY, "--db", db, "user", "show", account.username});
+  REQUIRE(listed.exit_code == 0);
+  CHECK(json::parse(listed.out)["disabled"] == true);
+  REQUIRE(run_process({AUTHCTL_BINARY, "user", "enable", account.username, "--db", db}).exit_code == 0);
+  CHECK(server.post_form("/token", "username=" + account.username + "&password=correct+horse+battery").status == 200);
+  CHECK(server.terminate() == 0);
 }

@@ -28,9 +28,22 @@ class ThrowingStore final : public authcore::UserStore {
   using Result = authcore::Result<T>;
 
   Result<void> do_create_user(const authcore::User& user) override { return store_.create_user(user); }
+  Result<std::size_t> do_import_users(const std::vector<authcore::User>& users) override {
+    return store_.import_users(users);
+  }
   Result<authcore::User> do_find_user(std::string_view username) const override {
     if (throw_on_find_user) throw std::bad_alloc();
     return store_.find_user(username);
+  }
+  Result<authcore::User> do_find_user_by_email(std::string_view email) const override {
+    return store_.find_user_by_email(email);
+  }
+  Result<std::vector<authcore::User>> do_list_users() const override { return store_.list_users(); }
+  Result<void> do_set_disabled(std::string_view username, bool disabled) override {
+    return store_.set_disabled(username, disabled);
+  }
+  Result<void> do_set_roles(std::string_view username, const std::set<std::string>& roles) override {
+    return store_.set_roles(username, roles);
   }
   Result<void> do_update_password_hash(std::string_view username, std::string_view expected,
                                        std::string_view next) override {
@@ -38,8 +51,8 @@ class ThrowingStore final : public authcore::UserStore {
   }
   Result<void> do_delete_user(std::string_view username) override { return store_.delete_user(username); }
   Result<void> do_create_session(std::string_view username, std::string_view session_id, std::string_view jti,
-                                 std::int64_t expires_at) override {
-    return store_.create_session(username, session_id, jti, expires_at);
+                                 std::int64_t expires_at, std::string_view scope) override {
+    return store_.create_session(username, session_id, jti, expires_at, scope);
   }
   Result<authcore::Session> do_rotate(std::string_view session_id, std::string_view presented, std::string_view next,
                                       std::int64_t now) override {
@@ -52,8 +65,9 @@ class ThrowingStore final : public authcore::UserStore {
   Result<std::size_t> do_revoke_all_sessions(std::string_view username, std::string_view except) override {
     return store_.revoke_all_sessions(username, except);
   }
-  Result<bool> do_is_session_active(std::string_view session_id, std::int64_t now) const override {
-    return store_.is_session_active(session_id, now);
+  Result<std::optional<std::string>> do_active_session_owner(std::string_view session_id,
+                                                             std::int64_t now) const override {
+    return store_.active_session_owner(session_id, now);
   }
   Result<std::size_t> do_purge_expired(std::int64_t now) override { return store_.purge_expired(now); }
   Result<void> do_ping() const override { return store_.ping(); }

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "schema_v1_check.hpp"
 #include "stores/postgres_database.hpp"
 #include "support/postgres_support.hpp"
 #include "user_store_contract.hpp"
@@ -62,9 +63,9 @@ TEST_CASE("instances starting together migrate a fresh schema once", "[store][po
     outcomes[static_cast<std::size_t>(i)] = test::outcome(PostgresUserStore::open(*url, schema.options()));
   });
   CHECK(test::count_outcome(outcomes, std::nullopt) == 4);
-  // A second application of migration 1 would fail on its primary key.
+  // A second application of a migration would fail on its primary key.
   schema.execute(
-      "DO $$ BEGIN IF (SELECT count(*) FROM {schema}.schema_version) <> 1"
+      "DO $$ BEGIN IF (SELECT string_agg(version::text, ',' ORDER BY version) FROM {schema}.schema_version) <> '1,2'"
       " THEN RAISE 'not migrated exactly once'; END IF; END $$");
 }
 
@@ -84,6 +85,85 @@ TEST_CASE("PostgresUserStore keeps its data, and refuses a schema newer than it 
 
   schema.execute("INSERT INTO {schema}.schema_version VALUES (99, 'from the future')");
   REQUIRE_STORE_ERROR(ErrorCode::store_error, PostgresUserStore::open(*url, schema.options()));
+}
+
+namespace {
+
+// Schema version 1 exactly as authcore before accounts wrote it (migration
+// 1 and its schema_version row), so that the test does not depend on the
+// code it checks.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE SCHEMA {schema};
+CREATE TABLE {schema}.schema_version (version integer PRIMARY KEY, description text NOT NULL);
+CREATE TABLE {schema}.users (
+  username      text COLLATE "C" PRIMARY KEY,
+  password_hash text NOT NULL,
+  email         text,
+  created_at    bigint NOT NULL
+);
+
+CREATE TABLE {schema}.sessions (
+  session_id text COLLATE "C" PRIMARY KEY,
+  username   text COLLATE "C" NOT NULL REFERENCES {schema}.users (username) ON DELETE CASCADE,
+  expires_at bigint NOT NULL,
+  revoked    boolean NOT NULL DEFAULT false
+);
+CREATE INDEX sessions_by_username ON {schema}.sessions (username);
+CREATE INDEX sessions_by_expiry ON {schema}.sessions (expires_at);
+
+CREATE TABLE {schema}.refresh_tokens (
+  jti        text COLLATE "C" PRIMARY KEY,
+  session_id text COLLATE "C" NOT NULL REFERENCES {schema}.sessions (session_id) ON DELETE CASCADE,
+  spent      boolean NOT NULL DEFAULT false
+);
+CREATE INDEX refresh_tokens_by_session ON {schema}.refresh_tokens (session_id);
+CREATE UNIQUE INDEX refresh_tokens_one_live_per_session ON {schema}.refresh_tokens (session_id) WHERE NOT spent;
+INSERT INTO {schema}.schema_version VALUES (1, 'users, sessions and refresh tokens');
+)sql";
+
+// The rows of schema_v1_check.hpp.
+void write_v1_schema(const test::TestSchema& schema) {
+  const std::string now = std::to_string(test::kNow), end = std::to_string(test::kSessionEnd);
+  schema.execute(std::string(kSchemaV1) + "INSERT INTO {schema}.users VALUES ('alice', '" + test::v1_alice_hash() +
+                 "', 'alice@example.com', " + now + "), ('bob', 'x', NULL, " + now + ");" +
+                 "INSERT INTO {schema}.sessions VALUES ('s-alice', 'alice', " + end + ", false), ('s-bob', 'bob', " +
+                 end + ", true);" +
+                 "INSERT INTO {schema}.refresh_tokens VALUES ('j1', 's-alice', true), ('j2', 's-alice', false),"
+                 " ('k1', 's-bob', false);");
+}
+
+}  // namespace
+
+TEST_CASE("a version-1 schema upgrades in place: users log in, sessions go on", "[store][postgres][migration]") {
+  const auto url = test::postgres_url_or_skip();
+  if (!url) return;
+  const test::TestSchema schema(*url, "v1");
+  write_v1_schema(schema);
+  auto store = test::open_postgres_store(*url, schema.options());
+  test::check_upgraded_from_v1(*store);
+  store.reset();
+  auto reopened = test::open_postgres_store(*url, schema.options());
+  CHECK(reopened->find_user("carol")->email == std::optional<std::string>("carol@example.com"));
+  schema.execute(
+      "DO $$ BEGIN IF (SELECT string_agg(version::text, ',' ORDER BY version) FROM {schema}.schema_version) <> '1,2'"
+      " THEN RAISE 'not at version 2'; END IF; END $$");
+}
+
+TEST_CASE("a PostgreSQL upgrade that the data refuses changes nothing and says why", "[store][postgres][migration]") {
+  const auto url = test::postgres_url_or_skip();
+  if (!url) return;
+  const test::TestSchema schema(*url, "v1dup");
+  write_v1_schema(schema);
+  schema.execute("INSERT INTO {schema}.users VALUES ('carol', 'x', 'Alice@Example.COM', 0)");
+  const auto refused = PostgresUserStore::open(*url, schema.options());
+  REQUIRE_STORE_ERROR(ErrorCode::store_error, refused);
+  CHECK(refused.error().message.find("migration 2") != std::string::npos);
+  schema.execute(
+      "DO $$ BEGIN IF (SELECT max(version) FROM {schema}.schema_version) <> 1"
+      " OR (SELECT count(*) FROM {schema}.users) <> 3 THEN RAISE 'changed'; END IF; END $$");
+  schema.execute("DELETE FROM {schema}.users WHERE username = 'carol'");
+  auto store = test::open_postgres_store(*url, schema.options());
+  test::check_upgraded_from_v1(*store);
 }
 
 TEST_CASE("a schema name is always quoted, never interpreted", "[store][postgres]") {

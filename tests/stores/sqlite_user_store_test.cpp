@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "schema_v1_check.hpp"
 #include "stores/sqlite_database.hpp"
 #include "support/process_support.hpp"
 #include "user_store_contract.hpp"
@@ -112,9 +113,90 @@ TEST_CASE("SqliteUserStore keeps its data and records the schema version", "[sto
   REQUIRE_STORE_ERROR(ErrorCode::revoked, reopened->rotate("s1", "j1", "j3", test::kNow));
 
   RawDatabase raw(path);
-  CHECK(raw.scalar("SELECT group_concat(version) FROM schema_version") == "1");
+  CHECK(raw.scalar("SELECT group_concat(version) FROM schema_version") == "1,2");
   CHECK(raw.scalar("PRAGMA journal_mode") == "wal");
   CHECK(raw.scalar("SELECT spent FROM refresh_tokens WHERE jti = 'j1'") == "1");
+}
+
+namespace {
+
+// Schema version 1 exactly as authcore before accounts wrote it (migration
+// 1 and its schema_version row), so that the test does not depend on the
+// code it checks.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY, description TEXT NOT NULL) STRICT;
+CREATE TABLE users (
+  username      TEXT NOT NULL PRIMARY KEY,
+  password_hash TEXT NOT NULL,
+  email         TEXT,
+  created_at    INTEGER NOT NULL
+) WITHOUT ROWID, STRICT;
+
+CREATE TABLE sessions (
+  session_id TEXT NOT NULL PRIMARY KEY,
+  username   TEXT NOT NULL REFERENCES users (username) ON DELETE CASCADE,
+  expires_at INTEGER NOT NULL,
+  revoked    INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1))
+) WITHOUT ROWID, STRICT;
+CREATE INDEX sessions_by_username ON sessions (username);
+CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+
+CREATE TABLE refresh_tokens (
+  jti        TEXT NOT NULL PRIMARY KEY,
+  session_id TEXT NOT NULL REFERENCES sessions (session_id) ON DELETE CASCADE,
+  spent      INTEGER NOT NULL DEFAULT 0 CHECK (spent IN (0, 1))
+) WITHOUT ROWID, STRICT;
+CREATE INDEX refresh_tokens_by_session ON refresh_tokens (session_id);
+CREATE UNIQUE INDEX refresh_tokens_one_live_per_session ON refresh_tokens (session_id) WHERE spent = 0;
+INSERT INTO schema_version VALUES (1, 'users, sessions and refresh tokens');
+)sql";
+
+// The rows of schema_v1_check.hpp.
+void write_v1_database(const std::string& path) {
+  RawDatabase raw(path);
+  raw.execute("PRAGMA journal_mode = WAL");
+  raw.execute(kSchemaV1);
+  const std::string now = std::to_string(test::kNow), end = std::to_string(test::kSessionEnd);
+  raw.execute("INSERT INTO users VALUES ('alice', '" + test::v1_alice_hash() + "', 'alice@example.com', " + now +
+              "), ('bob', 'x', NULL, " + now + ");" +
+              "INSERT INTO sessions (session_id, username, expires_at) VALUES ('s-alice', 'alice', " + end +
+              "), ('s-bob', 'bob', " + end + ");" +
+              "UPDATE sessions SET revoked = 1 WHERE session_id = 's-bob';"
+              "INSERT INTO refresh_tokens VALUES ('j1', 's-alice', 1), ('j2', 's-alice', 0), ('k1', 's-bob', 0);");
+}
+
+}  // namespace
+
+TEST_CASE("a version-1 database upgrades in place: users log in, sessions go on", "[store][sqlite][migration]") {
+  const test::TempDir dir;
+  const std::string path = dir.file("users.db");
+  write_v1_database(path);
+  auto store = open_store(path);
+  CHECK(RawDatabase(path).scalar("SELECT group_concat(version) FROM schema_version") == "1,2");
+  test::check_upgraded_from_v1(*store);
+  store.reset();
+  // Opening again applies nothing twice.
+  auto reopened = open_store(path);
+  CHECK(RawDatabase(path).scalar("SELECT group_concat(version) FROM schema_version") == "1,2");
+  CHECK(reopened->find_user("carol")->email == std::optional<std::string>("carol@example.com"));
+}
+
+TEST_CASE("an upgrade that the data refuses changes nothing and says why", "[store][sqlite][migration]") {
+  const test::TempDir dir;
+  const std::string path = dir.file("users.db");
+  write_v1_database(path);
+  // Version 1 did not keep e-mail addresses unique.
+  RawDatabase(path).execute("INSERT INTO users VALUES ('carol', 'x', 'Alice@Example.COM', 0)");
+  const auto refused = SqliteUserStore::open(path);
+  REQUIRE_STORE_ERROR(ErrorCode::store_error, refused);
+  CHECK(refused.error().message.find("migration 2") != std::string::npos);
+  RawDatabase raw(path);
+  CHECK(raw.scalar("SELECT group_concat(version) FROM schema_version") == "1");
+  CHECK(raw.scalar("SELECT count(*) FROM users") == "3");
+  // Once the operator has made the addresses unique, it goes through.
+  raw.execute("DELETE FROM users WHERE username = 'carol'");
+  auto store = open_store(path);
+  test::check_upgraded_from_v1(*store);
 }
 
 TEST_CASE("SqliteUserStore refuses a schema newer than it knows", "[store][sqlite]") {

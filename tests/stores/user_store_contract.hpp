@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -175,6 +176,197 @@ inline void check_user_contract(UserStore& store) {
   }
 }
 
+/// The account fields (DESIGN §5, "Accounts"): full name, disabled, roles,
+/// unique e-mail addresses, imports, and what disabling does to sessions.
+inline void check_account_contract(UserStore& store) {
+  SECTION("full name, disabled and roles are stored; a new user has the role user") {
+    User alice = contract_user("alice", "alice@example.com");
+    alice.full_name = "Alice Liddell";
+    alice.roles = {"admin", "user"};
+    REQUIRE_STORE_OK(store.create_user(alice));
+    User carol = contract_user("carol");
+    carol.roles = {};
+    carol.disabled = true;
+    REQUIRE_STORE_OK(store.create_user(carol));
+    REQUIRE_STORE_OK(store.create_user(contract_user("bob")));
+    const auto found = store.find_user("alice");
+    REQUIRE_STORE_OK(found);
+    CHECK(found->full_name == std::optional<std::string>("Alice Liddell"));
+    CHECK(found->roles == std::set<std::string>{"admin", "user"});
+    CHECK_FALSE(found->disabled);
+    const auto bob = store.find_user("bob");
+    REQUIRE_STORE_OK(bob);
+    CHECK(bob->roles == std::set<std::string>{"user"});
+    CHECK_FALSE(bob->full_name.has_value());
+    CHECK_FALSE(bob->disabled);
+    CHECK(store.find_user("carol")->roles.empty());
+    CHECK(store.find_user("carol")->disabled);
+  }
+  SECTION("e-mail addresses are unique in any ASCII case, and the conflict says which key is taken") {
+    REQUIRE_STORE_OK(store.create_user(contract_user("alice", "Alice@Example.com")));
+    const auto same_address = store.create_user(contract_user("bob", "alice@example.COM"));
+    REQUIRE_STORE_ERROR(ErrorCode::conflict, same_address);
+    CHECK(same_address.error().message.find("e-mail") != std::string::npos);
+    const auto same_name = store.create_user(contract_user("alice", "other@example.com"));
+    REQUIRE_STORE_ERROR(ErrorCode::conflict, same_name);
+    CHECK(same_name.error().message.find("username") != std::string::npos);
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.find_user("bob"));
+    // Users without an address are not in each other's way.
+    REQUIRE_STORE_OK(store.create_user(contract_user("carol")));
+    REQUIRE_STORE_OK(store.create_user(contract_user("dave")));
+    // Only A-Z fold: U+00EB and U+00CB are two addresses, "zo" and "ZO" one.
+    REQUIRE_STORE_OK(store.create_user(contract_user("erin", "zo\xC3\xAB@example.org")));
+    REQUIRE_STORE_ERROR(ErrorCode::conflict, store.create_user(contract_user("frank", "ZO\xC3\xAB@example.org")));
+    REQUIRE_STORE_OK(store.create_user(contract_user("frank", "zo\xC3\x8B@example.org")));
+    // A deleted user's address is free again.
+    REQUIRE_STORE_OK(store.delete_user("alice"));
+    REQUIRE_STORE_OK(store.create_user(contract_user("bob", "alice@example.com")));
+  }
+  SECTION("find_user_by_email matches in any ASCII case, and only whole addresses") {
+    REQUIRE_STORE_OK(store.create_user(contract_user("alice", "Alice@Example.com")));
+    REQUIRE_STORE_OK(store.create_user(contract_user("bob", "bob@example.com")));
+    const auto alice = store.find_user_by_email("ALICE@example.COM");
+    REQUIRE_STORE_OK(alice);
+    CHECK(alice->username == "alice");
+    CHECK(alice->email == std::optional<std::string>("Alice@Example.com"));
+    CHECK(store.find_user_by_email("bob@example.com")->username == "bob");
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.find_user_by_email("alice@example.co"));
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.find_user_by_email("%@example.com"));
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.find_user_by_email("alice"));
+    REQUIRE_STORE_ERROR(ErrorCode::invalid_argument, store.find_user_by_email(""));
+  }
+  SECTION("list_users gives every user in byte order of username") {
+    CHECK(store.list_users().value().empty());
+    for (const char* name : {"carol", "Bob", "alice", "zo\xC3\xAB"})
+      REQUIRE_STORE_OK(store.create_user(contract_user(name)));
+    const auto users = store.list_users();
+    REQUIRE_STORE_OK(users);
+    std::vector<std::string> names;
+    for (const auto& user : *users) names.push_back(user.username);
+    CHECK(names == std::vector<std::string>{"Bob", "alice", "carol", "zo\xC3\xAB"});
+    CHECK((*users)[1].roles == std::set<std::string>{"user"});
+  }
+  SECTION("disabling revokes every session and refuses new ones; enabling restores none") {
+    REQUIRE_STORE_OK(store.create_user(contract_user("alice")));
+    REQUIRE_STORE_OK(store.create_user(contract_user("bob")));
+    REQUIRE_STORE_OK(store.create_session("alice", "s1", "j1", kSessionEnd));
+    REQUIRE_STORE_OK(store.create_session("alice", "s2", "k1", kSessionEnd));
+    REQUIRE_STORE_OK(store.create_session("bob", "s3", "l1", kSessionEnd));
+    REQUIRE_STORE_OK(store.set_disabled("alice", true));
+    CHECK(store.find_user("alice")->disabled);
+    CHECK(store.find_session("s1")->revoked);
+    CHECK(store.find_session("s2")->revoked);
+    CHECK_FALSE(store.is_session_active("s1", kNow).value());
+    REQUIRE_STORE_ERROR(ErrorCode::revoked, store.rotate("s2", "k1", "k2", kNow));
+    REQUIRE_STORE_ERROR(ErrorCode::account_disabled, store.create_session("alice", "s4", "m1", kSessionEnd));
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.find_session("s4"));
+    CHECK(store.active_session_owner("s3", kNow).value() == std::optional<std::string>("bob"));
+    REQUIRE_STORE_OK(store.set_disabled("alice", true));  // idempotent
+    REQUIRE_STORE_OK(store.set_disabled("alice", false));
+    CHECK_FALSE(store.find_user("alice")->disabled);
+    CHECK_FALSE(store.is_session_active("s1", kNow).value());
+    REQUIRE_STORE_OK(store.create_session("alice", "s5", "n1", kSessionEnd));
+    CHECK(store.is_session_active("s5", kNow).value());
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.set_disabled("nobody", true));
+    REQUIRE_STORE_ERROR(ErrorCode::invalid_argument, store.set_disabled("", true));
+  }
+  SECTION("sessions started while the user is disabled: none survives active") {
+    REQUIRE_STORE_OK(store.create_user(contract_user("alice")));
+    std::vector<std::optional<ErrorCode>> outcomes(16);
+    run_together(17, [&](int i) {
+      if (i == 16) {
+        (void)store.set_disabled("alice", true);
+        return;
+      }
+      const std::string id = std::to_string(i);
+      outcomes[static_cast<std::size_t>(i)] = outcome(store.create_session("alice", "s" + id, "j" + id, kSessionEnd));
+    });
+    CHECK(count_outcome(outcomes, std::nullopt) + count_outcome(outcomes, ErrorCode::account_disabled) == 16);
+    for (int i = 0; i < 16; ++i) CHECK_FALSE(store.is_session_active("s" + std::to_string(i), kNow).value());
+    for (int i = 0; i < 16; ++i) {
+      const auto session = store.find_session("s" + std::to_string(i));
+      if (session) CHECK(session->revoked);
+    }
+  }
+  SECTION("set_roles replaces the roles; role names are scope-tokens of 1 to 64 characters") {
+    REQUIRE_STORE_OK(store.create_user(contract_user("alice")));
+    REQUIRE_STORE_OK(store.set_roles("alice", {"admin", "auditor:read"}));
+    CHECK(store.find_user("alice")->roles == std::set<std::string>{"admin", "auditor:read"});
+    REQUIRE_STORE_OK(store.set_roles("alice", {}));
+    CHECK(store.find_user("alice")->roles.empty());
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.set_roles("nobody", {"user"}));
+    for (const std::string& bad : std::vector<std::string>{"has space", "", "quote\"", "back\\slash", "tab\t",
+                                                           "caf\xC3\xA9", std::string(65, 'r')}) {
+      INFO("role " << bad);
+      REQUIRE_STORE_ERROR(ErrorCode::invalid_argument, store.set_roles("alice", {"user", bad}));
+      User user = contract_user("bob");
+      user.roles = {bad};
+      REQUIRE_STORE_ERROR(ErrorCode::invalid_argument, store.create_user(user));
+    }
+    CHECK(store.find_user("alice")->roles.empty());
+    REQUIRE_STORE_OK(store.set_roles("alice", {std::string(64, 'r')}));
+  }
+  SECTION("import_users adds every user or none") {
+    REQUIRE_STORE_OK(store.create_user(contract_user("alice", "alice@example.com")));
+    User bob = contract_user("bob", "bob@example.com");
+    bob.full_name = "Bob";
+    bob.disabled = true;
+    bob.roles = {"admin"};
+    const auto imported = store.import_users({bob, contract_user("carol")});
+    REQUIRE_STORE_OK(imported);
+    CHECK(*imported == 2);
+    CHECK(store.find_user("bob")->full_name == std::optional<std::string>("Bob"));
+    CHECK(store.find_user("bob")->disabled);
+    CHECK(store.find_user("bob")->roles == std::set<std::string>{"admin"});
+    REQUIRE_STORE_OK(store.find_user("carol"));
+
+    const auto taken_name = store.import_users({contract_user("dave"), contract_user("alice")});
+    REQUIRE_STORE_ERROR(ErrorCode::conflict, taken_name);
+    CHECK(taken_name.error().message.find("\"alice\"") != std::string::npos);
+    REQUIRE_STORE_ERROR(ErrorCode::conflict, store.import_users({contract_user("dave", "ALICE@example.com")}));
+    REQUIRE_STORE_ERROR(ErrorCode::conflict, store.import_users({contract_user("dave", "d@example.com"),
+                                                                 contract_user("erin", "D@example.com")}));
+    REQUIRE_STORE_ERROR(ErrorCode::conflict, store.import_users({contract_user("dave"), contract_user("dave")}));
+    User bad_role = contract_user("erin");
+    bad_role.roles = {"two words"};
+    REQUIRE_STORE_ERROR(ErrorCode::invalid_argument, store.import_users({contract_user("dave"), bad_role}));
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.find_user("dave"));
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.find_user("erin"));
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.find_user_by_email("d@example.com"));
+    CHECK(store.import_users({}).value() == 0);
+    CHECK(store.list_users().value().size() == 3);
+  }
+  SECTION("active_session_owner names the owner of an active session of an enabled user, else nothing") {
+    REQUIRE_STORE_OK(store.create_user(contract_user("alice")));
+    REQUIRE_STORE_OK(store.create_user(contract_user("bob")));
+    REQUIRE_STORE_OK(store.create_session("alice", "s1", "j1", kSessionEnd));
+    REQUIRE_STORE_OK(store.create_session("bob", "s2", "k1", kSessionEnd));
+    REQUIRE_STORE_OK(store.create_session("bob", "s3", "l1", kSessionEnd));
+    CHECK(store.active_session_owner("s1", kNow).value() == std::optional<std::string>("alice"));
+    CHECK(store.active_session_owner("s1", kSessionEnd).value() == std::optional<std::string>("alice"));
+    CHECK_FALSE(store.active_session_owner("s1", kSessionEnd + 1).value().has_value());
+    CHECK_FALSE(store.active_session_owner("nothing", kNow).value().has_value());
+    REQUIRE_STORE_OK(store.revoke_session("s2"));
+    CHECK_FALSE(store.active_session_owner("s2", kNow).value().has_value());
+    CHECK(store.active_session_owner("s3", kNow).value() == std::optional<std::string>("bob"));
+    REQUIRE_STORE_OK(store.delete_user("bob"));
+    CHECK_FALSE(store.active_session_owner("s3", kNow).value().has_value());
+    REQUIRE_STORE_ERROR(ErrorCode::invalid_argument, store.active_session_owner("", kNow));
+  }
+  SECTION("a session keeps the scope it was granted through rotations") {
+    REQUIRE_STORE_OK(store.create_user(contract_user("alice")));
+    REQUIRE_STORE_OK(store.create_session("alice", "s1", "j1", kSessionEnd, "admin me"));
+    REQUIRE_STORE_OK(store.create_session("alice", "s2", "k1", kSessionEnd));
+    CHECK(store.find_session("s1")->scope == std::optional<std::string>("admin me"));
+    CHECK(store.find_session("s2")->scope == std::optional<std::string>(""));
+    const auto rotated = store.rotate("s1", "j1", "j2", kNow);
+    REQUIRE_STORE_OK(rotated);
+    CHECK(rotated->scope == std::optional<std::string>("admin me"));
+    using namespace std::string_literals;
+    REQUIRE_STORE_ERROR(ErrorCode::invalid_argument, store.create_session("alice", "s3", "l1", kSessionEnd, "me\0"s));
+  }
+}
+
 inline void check_session_contract(UserStore& store) {
   REQUIRE_STORE_OK(store.create_user(contract_user("alice")));
   REQUIRE_STORE_OK(store.create_user(contract_user("bob")));
@@ -325,6 +517,7 @@ inline void check_user_store_contract(const StoreFactory& make_store) {
   REQUIRE(store != nullptr);
   SECTION("ping answers") { REQUIRE_STORE_OK(store->ping()); }
   SECTION("users") { check_user_contract(*store); }
+  SECTION("accounts") { check_account_contract(*store); }
   SECTION("sessions") { check_session_contract(*store); }
 }
 

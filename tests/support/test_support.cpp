@@ -168,6 +168,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     ::dup2(to_child[0], STDIN_FILENO);
     ::dup2(out, STDOUT_FILENO);
     ::dup2(err, STDERR_FILENO);
+    if (options.working_directory && ::chdir(options.working_directory->c_str()) != 0) ::_exit(126);
     ::execve(child_argv[0], child_argv.data(), child_environment_pointers.data());
     ::_exit(127);
   }

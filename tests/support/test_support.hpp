@@ -85,6 +85,8 @@ struct ProcessOptions {
   /// When set, standard output goes to this file (e.g. /dev/full) instead
   /// of ProcessResult::out.
   std::optional<std::string> stdout_path;
+  /// When set, the child runs in this directory.
+  std::optional<std::string> working_directory;
 };
 
 /// Runs the program at `argv[0]` with `argv` and waits for it. No shell is
