@@ -13,23 +13,6 @@ cd "$(dirname "$0")/.."
 
 cmake/install-deps.sh
 
-# ../shared holds DESIGN.md and the test vectors. In a clone that is not
-# next to it, look beside the repository it was cloned from.
-find_shared_dir() {
-  local origin
-  origin=$(git config --get remote.origin.url 2>/dev/null || true)
-  for candidate in "$PWD/../shared" "${origin:+$origin/../shared}"; do
-    if [ -n "$candidate" ] && [ -f "$candidate/testvectors/wycheproof_hs256.json" ]; then
-      readlink -f "$candidate"
-      return
-    fi
-  done
-}
-if [ -z "${AUTHCORE_SHARED_DIR:-}" ]; then
-  AUTHCORE_SHARED_DIR=$(find_shared_dir)
-  export AUTHCORE_SHARED_DIR
-fi
-
 cleanup() { tests/support/postgres.sh destroy || true; }
 trap cleanup EXIT
 if postgres_env=$(tests/support/postgres.sh start); then

@@ -11,7 +11,6 @@
 #include <array>
 #include <cerrno>
 #include <csignal>
-#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -53,11 +52,6 @@ std::string forge(std::string_view header_json, std::string_view payload_json, s
 
 std::string default_payload() {
   return R"({"sub":"alice","iat":)" + std::to_string(kNow) + R"(,"exp":)" + std::to_string(kNow + 900) + "}";
-}
-
-std::string shared_dir() {
-  if (const char* dir = std::getenv("AUTHCORE_SHARED_DIR"); dir != nullptr && *dir != '\0') return dir;
-  return AUTHCORE_TEST_SHARED_DIR;
 }
 
 std::string read_file(const std::string& path) {
