@@ -161,7 +161,7 @@ class SqlUserStore : public Base {
 
   /// Runs a statement keyed by `key` that must change one row; `missing`
   /// when it changed none.
-  Result<void> change_one(const char* sql, std::string_view key, Error missing) {
+  Result<void> change_one(const char* sql, std::string_view key, const Error& missing) {
     return with_connection([&](Connection& db) -> Result<void> {
       const auto changed = db.change(sql, key);
       if (!changed) return changed.error();
