@@ -1,19 +1,17 @@
 // The program of the parent project (tests/package/parent): it uses the core
-// (issue and verify a token) and the sqlite component (a store on a
-// temporary file), and exits non-zero on any surprise.
+// and the sqlite component as the package consumer does
+// (consumer/package_checks.hpp), and exits non-zero on any surprise.
 //
 // It is also bait: the code below is fine under the parent's -Wall -Wextra
 // -Werror, but authcore's own warning set (cmake/AuthcoreWarnings.cmake)
 // rejects it, so it stops compiling if those flags leak into a parent.
 #include <authcore/authcore.hpp>
-#include <authcore/sqlite_user_store.hpp>
 
 #include <cstdlib>
-#include <filesystem>
 #include <iostream>
-#include <random>
 #include <string>
-#include <system_error>
+
+#include "../consumer/package_checks.hpp"
 
 namespace {
 
@@ -44,27 +42,10 @@ int bait_shadow(int value) {
 int main() {
   if (bait_conversions(0.5, 1) != 6 || bait_shadow(1) != 3) return fail("arithmetic");
 
-  const authcore::HmacKey key = authcore::HmacKey::generate();
-  authcore::IssueOptions options;
-  options.subject = "alice";
-  const auto token = authcore::TokenIssuer(key).issue(options);
-  if (!token) return fail("issue: " + token.error().message);
-  const auto claims = authcore::TokenVerifier(key).verify(*token);
-  if (!claims || claims->subject() != "alice") return fail("verify failed");
-
-  const auto path =
-      std::filesystem::temp_directory_path() / ("authcore-parent-" + std::to_string(std::random_device{}()) + ".db");
-  {
-    auto store = authcore::SqliteUserStore::open(path.string());
-    if (!store) return fail("SqliteUserStore::open: " + store.error().message);
-    if (auto created = (*store)->create_user({"alice", "$argon2id$stand-in", std::nullopt, 0}); !created) {
-      return fail("create_user: " + created.error().message);
-    }
-    const auto found = (*store)->find_user("alice");
-    if (!found || found->username != "alice") return fail("find_user did not find alice");
+  if (const std::string failure = package_checks::issue_and_verify(); !failure.empty()) return fail(failure);
+  if (const std::string failure = package_checks::sqlite_store_round_trip("parent"); !failure.empty()) {
+    return fail(failure);
   }
-  std::error_code ignored;
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix, ignored);
 
   std::cout << "parent: authcore " << AUTHCORE_VERSION_STRING << " as a subproject: ok\n";
   return EXIT_SUCCESS;
