@@ -150,7 +150,7 @@ int main(int argc, char** argv) {
 
   bench::RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
-  std::printf("\nTargets (issue 5, DESIGN §8):\n");
+  std::fprintf(reporter.table_stream(), "\nTargets (issue 5, DESIGN §8):\n");
   reporter.print_difference("authenticate (memory) - bare verify", "BM_authenticate_memory", "BM_bare_verify", 5.0);
   reporter.print_difference("authenticate (sqlite, cached) - bare verify", "BM_authenticate_sqlite_cached",
                             "BM_bare_verify", 5.0);

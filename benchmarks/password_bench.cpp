@@ -26,6 +26,7 @@
 
 #include "authcore/hash_gate.hpp"
 #include "authcore/password_hasher.hpp"
+#include "ratio_reporter.hpp"
 
 using namespace authcore;
 
@@ -131,28 +132,29 @@ void register_legacy_and_gate() {
       ->UseRealTime();
 }
 
-// Prints as the console reporter does, and keeps the paired results for the
+// Reports as --benchmark_format says, and keeps the paired results for the
 // ratio table.
-class RatioReporter : public benchmark::ConsoleReporter {
+class PairReporter : public bench::CollectingReporter {
  public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
+  void print_ratios() const {
+    std::fprintf(
+        table_stream(),
+        "\n| operation | authcore (ms) | raw libsodium (ms) | authcore / raw | difference per call (us) | pairs |\n"
+        "|---|---:|---:|---:|---:|---:|\n");
+    for (const auto& row : rows_) {
+      std::fprintf(table_stream(), "| %s | %.3f | %.3f | %.3f | %.2f | %lld |\n", row.operation.c_str(),
+                   row.authcore_ms, row.raw_ms, row.ratio, row.overhead_us, static_cast<long long>(row.pairs));
+    }
+  }
+
+ protected:
+  void collect(const std::vector<Run>& runs) override {
     for (const auto& run : runs) {
       const auto ratio = run.counters.find("ratio");
       if (ratio == run.counters.end()) continue;
       rows_.push_back({run.run_name.function_name, run.counters.at("authcore_ms").value,
                        run.counters.at("raw_ms").value, ratio->second.value, run.counters.at("overhead_us").value,
                        run.iterations});
-    }
-  }
-
-  void print_ratios() const {
-    std::printf(
-        "\n| operation | authcore (ms) | raw libsodium (ms) | authcore / raw | difference per call (us) | pairs |\n"
-        "|---|---:|---:|---:|---:|---:|\n");
-    for (const auto& row : rows_) {
-      std::printf("| %s | %.3f | %.3f | %.3f | %.2f | %lld |\n", row.operation.c_str(), row.authcore_ms, row.raw_ms,
-                  row.ratio, row.overhead_us, static_cast<long long>(row.pairs));
     }
   }
 
@@ -184,7 +186,7 @@ int main(int argc, char** argv) {
   }
   register_legacy_and_gate();
 
-  RatioReporter reporter;
+  PairReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   reporter.print_ratios();
   benchmark::Shutdown();

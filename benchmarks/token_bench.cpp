@@ -138,7 +138,7 @@ int main(int argc, char** argv) {
   bench::RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   using Bound = bench::RatioReporter::Bound;
-  std::printf("\nRatios (CPU time per operation; DESIGN §8 targets):\n");
+  std::fprintf(reporter.table_stream(), "\nRatios (CPU time per operation; DESIGN §8 targets):\n");
   reporter.print_ratio("authcore verify / floor", "BM_authcore_verify", "BM_floor_verify", 2.0, Bound::at_most);
   reporter.print_ratio("libjwt verify / authcore verify", "BM_libjwt_verify", "BM_authcore_verify", 5.0,
                        Bound::at_least);

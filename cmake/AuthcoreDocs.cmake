@@ -12,8 +12,8 @@ else()
   set(AUTHCORE_DOCS_WARN_AS_ERROR NO)
 endif()
 
-# Doxygen expands only the macros it is given: each library's export macro
-# is empty for it, so `class AUTHCORE_SQLITE_API SqliteUserStore` reads as
+# Doxygen expands only the macros it is given: each library's export macros
+# are empty for it, so `class AUTHCORE_SQLITE_API SqliteUserStore` reads as
 # `class SqliteUserStore`.
 set(AUTHCORE_DOCS_INPUT "")
 set(AUTHCORE_DOCS_PREDEFINED "")
@@ -22,7 +22,7 @@ foreach(library IN LISTS libraries)
   get_target_property(headers ${library} PUBLIC_HEADER)
   get_target_property(macro ${library} AUTHCORE_EXPORT_MACRO)
   list(APPEND AUTHCORE_DOCS_INPUT ${headers})
-  list(APPEND AUTHCORE_DOCS_PREDEFINED ${macro}_API= ${macro}_DEPRECATED=)
+  list(APPEND AUTHCORE_DOCS_PREDEFINED ${macro}_API= ${macro}_NO_EXPORT= ${macro}_DEPRECATED=)
 endforeach()
 list(JOIN AUTHCORE_DOCS_INPUT " " AUTHCORE_DOCS_INPUT)
 list(JOIN AUTHCORE_DOCS_PREDEFINED " " AUTHCORE_DOCS_PREDEFINED)

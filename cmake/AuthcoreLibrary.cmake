@@ -1,24 +1,42 @@
-# authcore_library(<target> <name> <header>...): what every library
-# authcore installs has in common, the core (name `authcore`) and each store
-# component (name `sqlite`, `postgres`):
+# authcore_add_library(<target> <name>
+#                      SOURCES <source>...      the library's .cpp files
+#                      HEADERS <header>...      the include/authcore/ headers it owns
+#                      [BUILDS_ON <target>...]  authcore libraries its headers use
+#                      [PUBLIC <dependency>...] what its public headers need
+#                      [PRIVATE <dependency>...]) what only its sources need
+# What every library authcore installs has in common, the core (name
+# `authcore`) and each store component (name `sqlite`, `postgres`):
+#   - two targets. <target>_objects, an OBJECT library, compiles the sources
+#     once, with hidden visibility; <target>, the real library (static or
+#     shared: BUILD_SHARED_LIBS), is made of those objects. The tests, fuzz
+#     targets and benchmarks that reach authcore::detail link the objects
+#     (as fmt's tests do), because the library exports nothing but the API;
+#     <target>_objects carries every dependency and src/ for them. A
+#     program links one or the other, never both (two copies of one
+#     definition);
 #   - the alias authcore::<name> (the name the installed package exports);
 #   - a generated export header, authcore/export.hpp for the core and
 #     authcore/<name>_export.hpp for a component, whose macros are
-#     AUTHCORE_API / AUTHCORE_<NAME>_API. A static library has empty ones,
-#     and <MACRO>_STATIC_DEFINE is a PUBLIC definition so that consumers
-#     see the same (CMake and pkg-config consumers alike);
+#     AUTHCORE_API / AUTHCORE_<NAME>_API, used by the public headers only. A
+#     static library has empty ones, and <MACRO>_STATIC_DEFINE is a PUBLIC
+#     definition so that consumers see the same (CMake and pkg-config
+#     consumers alike);
 #   - VERSION, and SOVERSION the major version, matching the package's
 #     SameMajorVersion compatibility: a release that breaks the ABI bumps it;
 #   - PUBLIC_HEADER: the <header>s of include/authcore/ this library owns
 #     plus its generated ones. AuthcoreInstall.cmake installs exactly these and
 #     AuthcoreDocs.cmake documents exactly these, so a component that is not
 #     built leaves no dangling header behind.
-# The target is recorded in the global property AUTHCORE_LIBRARIES.
+# BUILDS_ON names the real libraries (authcore); the objects target links
+# their objects targets instead, so that nothing built from objects pulls
+# a real library in. The target is recorded in the global property
+# AUTHCORE_LIBRARIES.
 include(GenerateExportHeader)
 
 set(AUTHCORE_GENERATED_INCLUDE_DIR "${PROJECT_BINARY_DIR}/include")
 
-function(authcore_library target name)
+function(authcore_add_library target name)
+  cmake_parse_arguments(PARSE_ARGV 2 arg "" "" "SOURCES;HEADERS;BUILDS_ON;PUBLIC;PRIVATE")
   if(name STREQUAL "authcore")
     set(macro AUTHCORE)
     set(export_header "authcore/export.hpp")
@@ -28,7 +46,35 @@ function(authcore_library target name)
     set(export_header "authcore/${name}_export.hpp")
     set(what "the ${name} component, authcore::${name}")
   endif()
+
+  set(objects ${target}_objects)
+  add_library(${objects} OBJECT ${arg_SOURCES})
+  set_target_properties(${objects} PROPERTIES CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
+  if(BUILD_SHARED_LIBS)
+    # The objects go into a shared library, and <target>_EXPORTS is what the
+    # generated header tests for "building it" (CMake defines it only for
+    # the sources of the shared library itself, which has none).
+    set_target_properties(${objects} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+    target_compile_definitions(${objects} PRIVATE ${target}_EXPORTS)
+  else()
+    target_compile_definitions(${objects} PUBLIC ${macro}_STATIC_DEFINE)
+  endif()
+  target_compile_features(${objects} PUBLIC cxx_std_17)
+  target_include_directories(${objects} PUBLIC
+    "${PROJECT_SOURCE_DIR}/include" "${AUTHCORE_GENERATED_INCLUDE_DIR}" "${PROJECT_SOURCE_DIR}/src")
+  list(TRANSFORM arg_BUILDS_ON APPEND _objects OUTPUT_VARIABLE builds_on_objects)
+  target_link_libraries(${objects} PUBLIC ${builds_on_objects} ${arg_PUBLIC} ${arg_PRIVATE})
+  authcore_set_warnings(${objects})
+
+  add_library(${target} $<TARGET_OBJECTS:${objects}>)
+  set_target_properties(${target} PROPERTIES LINKER_LANGUAGE CXX)
   add_library(authcore::${name} ALIAS ${target})
+  target_compile_features(${target} PUBLIC cxx_std_17)
+  target_include_directories(${target} PUBLIC
+    "$<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>"
+    "$<BUILD_INTERFACE:${AUTHCORE_GENERATED_INCLUDE_DIR}>"
+    "$<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>")
+  target_link_libraries(${target} PUBLIC ${arg_BUILDS_ON} ${arg_PUBLIC} PRIVATE ${arg_PRIVATE})
 
   # Doxygen documents a generated header like any other public one (the
   # docs target fails on undocumented API). It is told that the macro is
@@ -52,13 +98,12 @@ function(authcore_library target name)
     target_compile_definitions(${target} PUBLIC ${macro}_STATIC_DEFINE)
   endif()
 
-  list(TRANSFORM ARGN PREPEND "${PROJECT_SOURCE_DIR}/include/authcore/")
+  list(TRANSFORM arg_HEADERS PREPEND "${PROJECT_SOURCE_DIR}/include/authcore/")
   set_target_properties(${target} PROPERTIES
     EXPORT_NAME ${name}
     VERSION ${PROJECT_VERSION}
     SOVERSION ${PROJECT_VERSION_MAJOR}
-    PUBLIC_HEADER "${ARGN};${AUTHCORE_GENERATED_INCLUDE_DIR}/${export_header}"
+    PUBLIC_HEADER "${arg_HEADERS};${AUTHCORE_GENERATED_INCLUDE_DIR}/${export_header}"
     AUTHCORE_EXPORT_MACRO ${macro})
-  authcore_set_warnings(${target})
   set_property(GLOBAL APPEND PROPERTY AUTHCORE_LIBRARIES ${target})
 endfunction()

@@ -18,6 +18,8 @@ packages=(
   libbenchmark-dev libjwt-dev libcpp-jwt-dev wrk
   # fuzzing (clang's libFuzzer runtime) and the API reference
   clang-14 libclang-rt-14-dev doxygen
+  # CI's style checks: tests/format/check_format.sh, tests/tidy/check_tidy.sh
+  clang-format-14 clang-tidy-14
 )
 
 is_installed() {

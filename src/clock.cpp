@@ -1,6 +1,6 @@
 #include "authcore/clock.hpp"
 
-#include <time.h>
+#include <time.h>  // NOLINT(modernize-deprecated-headers): POSIX clock_gettime, not in <ctime>
 
 namespace authcore {
 

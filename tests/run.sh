@@ -1,34 +1,21 @@
 #!/usr/bin/env bash
 # Installs what is missing, configures, builds and runs every test; exits
-# non-zero on any failure. With CI=true it also runs the package tests once
-# (ctest --preset package: install shared and static, consume; the other
-# test presets leave them out), builds the API reference (the docs target
-# fails on undocumented API), runs the suite under the asan (ASan+UBSan) and
-# tsan presets, a one-minute soak of authcore-server under hostile load
-# (tests/soak/soak.py), and every fuzz target for a bounded time
-# (tests/fuzz/run.sh). A throwaway PostgreSQL cluster is started for the
-# store and server tests and removed on exit, also on failure.
+# non-zero on any failure. With CI=true it also checks the formatting of
+# every C++ file (tests/format/check_format.sh) before building, runs
+# clang-tidy over the library (tests/tidy/check_tidy.sh), runs the package
+# tests once (ctest --preset package: install shared and static and
+# consume, the shared libraries' exports, authcore as a subproject; the
+# other test presets leave them out), builds the API reference (the docs
+# target fails on undocumented API), runs the suite under the asan
+# (ASan+UBSan) and tsan presets, a one-minute soak of authcore-server under
+# hostile load (tests/soak/soak.py), and every fuzz target for a bounded
+# time (tests/fuzz/run.sh). Each step says how long it took. A throwaway
+# PostgreSQL cluster is started for the store and server tests and removed
+# on exit, also on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cmake/install-deps.sh
-
-# ../shared holds DESIGN.md and the test vectors. In a clone that is not
-# next to it, look beside the repository it was cloned from.
-find_shared_dir() {
-  local origin
-  origin=$(git config --get remote.origin.url 2>/dev/null || true)
-  for candidate in "$PWD/../shared" "${origin:+$origin/../shared}"; do
-    if [ -n "$candidate" ] && [ -f "$candidate/testvectors/wycheproof_hs256.json" ]; then
-      readlink -f "$candidate"
-      return
-    fi
-  done
-}
-if [ -z "${AUTHCORE_SHARED_DIR:-}" ]; then
-  AUTHCORE_SHARED_DIR=$(find_shared_dir)
-  export AUTHCORE_SHARED_DIR
-fi
 
 cleanup() { tests/support/postgres.sh destroy || true; }
 trap cleanup EXIT
@@ -41,22 +28,32 @@ else
   echo "tests/run.sh: could not start PostgreSQL; its tests will skip" >&2
 fi
 
+# step <name> <command>...: one step of the run, timed.
+step() {
+  local name=$1 start=$SECONDS
+  shift
+  echo "== $name =="
+  "$@"
+  echo "== $name: $((SECONDS - start)) s =="
+}
+
 run_preset() {
-  echo "== $1 =="
   cmake --preset "$1" >/dev/null
   cmake --build --preset "$1"
   ctest --preset "$1"
 }
 
-run_preset dev
 if [ "${CI:-}" = true ]; then
-  echo "== package =="
-  ctest --preset package
-  echo "== docs =="
-  cmake --build --preset dev --target docs
-  run_preset asan
-  run_preset tsan
-  /usr/bin/python3 tests/soak/soak.py build/dev/examples/server/authcore-server 60
-  tests/fuzz/run.sh
+  step format tests/format/check_format.sh
+fi
+step dev run_preset dev
+if [ "${CI:-}" = true ]; then
+  step clang-tidy tests/tidy/check_tidy.sh build/dev
+  step package ctest --preset package
+  step docs cmake --build --preset dev --target docs
+  step asan run_preset asan
+  step tsan run_preset tsan
+  step soak /usr/bin/python3 tests/soak/soak.py build/dev/examples/server/authcore-server 60
+  step fuzz tests/fuzz/run.sh
 fi
 echo "tests/run.sh: all tests passed"

@@ -107,7 +107,7 @@ class AUTHCORE_API Claims {
     std::uint32_t decoded : 1;
     Span() noexcept : size(0), present(0), decoded(0) {}
     Span(std::uint32_t at, std::uint32_t length, bool unescaped_copy) noexcept
-        : offset(at), size(length & 0x3FFFFFFFu), present(1), decoded(unescaped_copy ? 1 : 0) {}
+        : offset(at), size(length & 0x3FFFFFFFU), present(1), decoded(unescaped_copy ? 1 : 0) {}
   };
 
   // A top-level member: its name (a Span like any string) and the exact

@@ -56,7 +56,9 @@ class AUTHCORE_API HmacKey {
 
  private:
   friend struct detail::KeyAccess;
-  HmacKey(std::shared_ptr<const detail::HmacSha256> mac, std::string kid) noexcept;
+  // Not exported: its signature names an internal type, and only the
+  // library itself (detail::KeyAccess) calls it.
+  AUTHCORE_NO_EXPORT HmacKey(std::shared_ptr<const detail::HmacSha256> mac, std::string kid) noexcept;
 
   std::shared_ptr<const detail::HmacSha256> mac_;
   std::string kid_;

@@ -29,7 +29,7 @@ struct AUTHCORE_API PasswordPolicy {
   static constexpr std::uint32_t max_bcrypt_cost = 16;            ///< bcrypt log2(rounds)
   static constexpr std::uint32_t max_pbkdf2_rounds = 10'000'000;  ///< PBKDF2 iterations
   /// libsodium's smallest Argon2id memory (crypto_pwhash_argon2id_MEMLIMIT_MIN).
-  static constexpr std::size_t min_memory_bytes = 8 * 1024;
+  static constexpr std::size_t min_memory_bytes = std::size_t{8} * 1024;
 
   /// Argon2id passes (t) for new hashes. Default 2. Clamped to [1, max_time_cost].
   std::uint32_t time_cost = 2;

@@ -99,7 +99,7 @@ class Authenticator::Impl {
                            options_.accept_tokens_without_session ? std::vector<std::string>{"sub"}
                                                                   : std::vector<std::string>{"sub", "sid"}),
             clock),
-        refresh_verifier_(keys, verify_options(options_, TokenType::refresh, {"sub", "sid", "jti"}), clock),
+        refresh_verifier_(std::move(keys), verify_options(options_, TokenType::refresh, {"sub", "sid", "jti"}), clock),
         dummy_hash_(make_dummy_hash()),
         sessions_(*options_.session_cache_staleness, options_.session_cache_capacity) {}
 
@@ -481,7 +481,7 @@ void submit(HashGate& gate, Body body, std::function<void(Result<T>)> done) {
   auto outcome = std::make_shared<std::optional<Result<T>>>();
   auto shared_body = std::make_shared<Body>(std::move(body));
   gate.submit([outcome, shared_body] { outcome->emplace((*shared_body)()); },
-              [outcome, done = std::move(done)](Result<void> admitted) {
+              [outcome, done = std::move(done)](const Result<void>& admitted) {
                 if (!admitted) {
                   done(admitted.error());
                 } else {

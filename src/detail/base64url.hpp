@@ -7,8 +7,6 @@
 #include <string>
 #include <string_view>
 
-#include "authcore/export.hpp"
-
 namespace authcore::detail {
 
 /// Characters needed to encode `size` bytes without padding.
@@ -28,19 +26,19 @@ constexpr std::size_t base64url_decoded_size(std::size_t length) noexcept {
 /// character must be zero (§3.5 canonical encoding), so every byte string has
 /// exactly one accepted encoding. Returns false on any violation; `out` is
 /// then unspecified.
-AUTHCORE_API bool base64url_decode(std::string_view text, unsigned char* out) noexcept;
+bool base64url_decode(std::string_view text, unsigned char* out) noexcept;
 
 /// As above, replacing the contents of `out`.
-AUTHCORE_API bool base64url_decode(std::string_view text, std::string& out);
+bool base64url_decode(std::string_view text, std::string& out);
 
 /// Encodes `size` bytes into `out` (room for base64url_encoded_size(size)).
-AUTHCORE_API void base64url_encode(const void* data, std::size_t size, char* out) noexcept;
+void base64url_encode(const void* data, std::size_t size, char* out) noexcept;
 
 /// Appends the encoding of `bytes` to `out`.
-AUTHCORE_API void base64url_append(std::string& out, std::string_view bytes);
+void base64url_append(std::string& out, std::string_view bytes);
 
 /// The encoding of `bytes`.
-AUTHCORE_API std::string base64url_encode(std::string_view bytes);
+std::string base64url_encode(std::string_view bytes);
 
 }  // namespace authcore::detail
 

@@ -8,8 +8,6 @@
 #include <cstddef>
 #include <string_view>
 
-#include "authcore/export.hpp"
-
 namespace authcore::detail {
 
 using Sha256Digest = std::array<unsigned char, 32>;
@@ -20,7 +18,7 @@ using Sha256Digest = std::array<unsigned char, 32>;
 /// one-shot HMAC() call costs about as much as a whole token verification).
 /// Immutable after construction and safe to share between threads. The
 /// states are key-equivalent secrets and are wiped on destruction.
-class AUTHCORE_API HmacSha256 {
+class HmacSha256 {
  public:
   explicit HmacSha256(std::string_view key) noexcept;
   ~HmacSha256();

@@ -19,7 +19,6 @@
 #include <string>
 #include <string_view>
 
-#include "authcore/export.hpp"
 #include "detail/inline_stack.hpp"
 
 namespace authcore::detail {
@@ -48,7 +47,7 @@ enum class JsonStatus : std::uint8_t {
 };
 
 /// Text for people, e.g. "duplicate member name".
-AUTHCORE_API const char* describe(JsonStatus status) noexcept;
+const char* describe(JsonStatus status) noexcept;
 
 struct JsonScanResult {
   JsonStatus status = JsonStatus::ok;
@@ -80,7 +79,7 @@ inline constexpr std::size_t kJsonMaxDepth = 32;
 /// A reusable scanner. Scanning needs some scratch space (the member names of
 /// the open objects); reusing one scanner for several documents reuses it.
 /// Not thread-safe: use one per thread or per call.
-class AUTHCORE_API JsonScanner {
+class JsonScanner {
  public:
   explicit JsonScanner(std::size_t max_depth = kJsonMaxDepth) noexcept : max_depth_(max_depth) {}
 
@@ -125,7 +124,7 @@ class AUTHCORE_API JsonScanner {
 
 /// Appends the unescaped content of `raw`, a string value that a
 /// JsonScanner has validated (quotes included).
-AUTHCORE_API void json_decode_string(std::string_view raw, std::string& out);
+void json_decode_string(std::string_view raw, std::string& out);
 
 /// How json_to_seconds() treats a fractional value.
 enum class Rounding : std::uint8_t { down, up };
@@ -134,7 +133,7 @@ enum class Rounding : std::uint8_t { down, up };
 /// fractions rounded as asked, magnitudes beyond 2^62 saturated to ±2^62, so
 /// 1e400 is "far future" and -1e400 "far past" and neither can wrap around
 /// when leeway is added. Exact: no floating point is involved.
-AUTHCORE_API std::int64_t json_to_seconds(std::string_view raw, Rounding rounding) noexcept;
+std::int64_t json_to_seconds(std::string_view raw, Rounding rounding) noexcept;
 
 inline constexpr std::int64_t kNumericDateLimit = std::int64_t{1} << 62;
 

@@ -59,7 +59,7 @@ bool append_json_string(std::string& out, std::string_view text) {
 
 void append_json_integer(std::string& out, std::int64_t value) {
   char digits[24];
-  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  char* const end = std::to_chars(digits, digits + sizeof digits, value).ptr;
   out.append(digits, end);
 }
 

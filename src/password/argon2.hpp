@@ -11,8 +11,6 @@
 #include <optional>
 #include <string_view>
 
-#include "authcore/export.hpp"
-
 namespace authcore::detail {
 
 enum class Argon2Variant : std::uint8_t { argon2i, argon2id };
@@ -52,12 +50,12 @@ inline constexpr std::size_t kMaxArgon2Text = 256;
 /// canonical unpadded B64 salt and hash. std::nullopt when it is not one, or
 /// when t, p or m exceed `caps` or break RFC 9106 §3.1 (t >= 1, p >= 1,
 /// m >= 8p).
-AUTHCORE_API std::optional<Argon2Hash> parse_argon2(std::string_view stored, const Argon2Caps& caps) noexcept;
+std::optional<Argon2Hash> parse_argon2(std::string_view stored, const Argon2Caps& caps) noexcept;
 
 /// Whether `password` hashes to `hash` (libsodium crypto_pwhash_str_verify).
 /// False on a mismatch and also when the hash cannot be computed (out of
 /// memory): failures never match.
-AUTHCORE_API bool argon2_matches(const Argon2Hash& hash, std::string_view password) noexcept;
+bool argon2_matches(const Argon2Hash& hash, std::string_view password) noexcept;
 
 /// A PHC string as libsodium writes it (crypto_pwhash_STRBYTES, NUL included).
 using Argon2String = std::array<char, 128>;
@@ -69,8 +67,8 @@ inline constexpr std::size_t kArgon2idHashBytes = 32;
 /// Hashes `password` with Argon2id, a fresh random salt of kArgon2idSaltBytes,
 /// p = 1 and an output of kArgon2idHashBytes (crypto_pwhash_str_alg). False when libsodium cannot (out
 /// of memory, parameters outside its limits).
-AUTHCORE_API bool argon2id_hash(std::string_view password, std::uint32_t time_cost, std::size_t memory_bytes,
-                                Argon2String& out) noexcept;
+bool argon2id_hash(std::string_view password, std::uint32_t time_cost, std::size_t memory_bytes,
+                   Argon2String& out) noexcept;
 
 }  // namespace authcore::detail
 

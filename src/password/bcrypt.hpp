@@ -8,8 +8,6 @@
 #include <optional>
 #include <string_view>
 
-#include "authcore/export.hpp"
-
 namespace authcore::detail {
 
 /// A well-formed bcrypt hash within the cost cap.
@@ -22,14 +20,14 @@ struct BcryptHash {
 /// `max_cost`, '$', then 22 salt and 31 checksum characters of bcrypt's
 /// alphabet. `$2$` and `$2x$` (crypt_blowfish's emulation of a sign
 /// extension bug) are refused. std::nullopt when `stored` is not one.
-AUTHCORE_API std::optional<BcryptHash> parse_bcrypt(std::string_view stored, std::uint32_t max_cost) noexcept;
+std::optional<BcryptHash> parse_bcrypt(std::string_view stored, std::uint32_t max_cost) noexcept;
 
 /// Whether `password` hashes to `hash`. bcrypt reads at most 72 bytes of a
 /// C string, so, exactly as passlib and every other bcrypt: bytes after the
 /// 72nd are ignored, and a password containing NUL never matches (passlib
 /// refuses to hash one; passing it through would silently cut it at the NUL).
 /// False when crypt_rn fails.
-AUTHCORE_API bool bcrypt_matches(const BcryptHash& hash, std::string_view password) noexcept;
+bool bcrypt_matches(const BcryptHash& hash, std::string_view password) noexcept;
 
 }  // namespace authcore::detail
 

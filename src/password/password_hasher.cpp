@@ -55,6 +55,9 @@ PasswordPolicy clamped(PasswordPolicy policy) noexcept {
 
 std::size_t round_down_to_mib(std::size_t bytes) noexcept { return bytes / kMiB * kMiB; }
 
+// The whole KiB in `bytes`: Argon2id's memory unit (RFC 9106 §3.1, m in KiB).
+std::size_t whole_kib(std::size_t bytes) noexcept { return bytes / kKiB; }
+
 // The wall time of the fastest of `runs` Argon2id hashes; "forever" when
 // one cannot be computed.
 FloatSeconds fastest_hash(int runs, Argon2Cost cost) noexcept {
@@ -74,18 +77,18 @@ double affordable_kib_passes(FloatSeconds target, std::size_t memory_limit) noex
   const std::size_t probe_bytes = std::min(memory_limit, kProbeMemoryBytes);
   // A floor of 1 ns keeps the division finite on a clock too coarse to see the probe.
   const double probe_seconds = std::max(fastest_hash(kProbeRuns, {1, probe_bytes}).count(), 1e-9);
-  const double seconds_per_kib_pass = probe_seconds / static_cast<double>(probe_bytes / kKiB);
+  const double seconds_per_kib_pass = probe_seconds / static_cast<double>(whole_kib(probe_bytes));
   return target.count() / seconds_per_kib_pass;
 }
 
 // RFC 9106 §4: as much memory as the budget and the limit allow at the
 // floor's passes, then as many passes as the rest of the budget pays for.
 Argon2Cost estimated_cost(double kib_passes, std::size_t memory_limit) noexcept {
-  const double memory_kib = std::min(kib_passes / kFloorTimeCost, static_cast<double>(memory_limit / kKiB));
+  const double memory_kib = std::min(kib_passes / kFloorTimeCost, static_cast<double>(whole_kib(memory_limit)));
   const std::size_t memory =
       std::max(round_down_to_mib(static_cast<std::size_t>(std::max(memory_kib, 0.0)) * kKiB), kFloorMemoryBytes);
   const double passes =
-      std::min(kib_passes / static_cast<double>(memory / kKiB), double{PasswordPolicy::max_time_cost});
+      std::min(kib_passes / static_cast<double>(whole_kib(memory)), double{PasswordPolicy::max_time_cost});
   return {std::max(static_cast<std::uint32_t>(std::max(passes, 0.0)), kFloorTimeCost), memory};
 }
 

@@ -10,8 +10,6 @@
 #include <optional>
 #include <string_view>
 
-#include "authcore/export.hpp"
-
 namespace authcore::detail {
 
 /// passlib's limits for pbkdf2_sha256 salts (max_salt_size) and its
@@ -32,12 +30,12 @@ struct Pbkdf2Hash {
 /// without leading zeros from 1 to `max_rounds`, SALT (0 to 1024 bytes) and
 /// CHECKSUM (32 bytes) in passlib's adapted base64 ("./" alphabet,
 /// unpadded, canonical). std::nullopt when `stored` is not one.
-AUTHCORE_API std::optional<Pbkdf2Hash> parse_pbkdf2_sha256(std::string_view stored, std::uint32_t max_rounds) noexcept;
+std::optional<Pbkdf2Hash> parse_pbkdf2_sha256(std::string_view stored, std::uint32_t max_rounds) noexcept;
 
 /// Whether PBKDF2-HMAC-SHA256(password, salt, rounds) equals the checksum,
 /// compared in constant time. The password is used as raw bytes, as passlib
 /// uses the UTF-8 encoding of a str. False when OpenSSL fails.
-AUTHCORE_API bool pbkdf2_sha256_matches(const Pbkdf2Hash& hash, std::string_view password) noexcept;
+bool pbkdf2_sha256_matches(const Pbkdf2Hash& hash, std::string_view password) noexcept;
 
 }  // namespace authcore::detail
 

@@ -1,12 +1,12 @@
 #include "password/radix64.hpp"
 
+#include <algorithm>
+
 namespace authcore::detail {
 
 bool Radix64::contains_only_alphabet(std::string_view text) const noexcept {
-  for (const char c : text) {
-    if (values_[static_cast<unsigned char>(c)] == kNotInAlphabet) return false;
-  }
-  return true;
+  return std::all_of(text.begin(), text.end(),
+                     [this](char c) { return values_[static_cast<unsigned char>(c)] != kNotInAlphabet; });
 }
 
 std::optional<std::size_t> Radix64::decode(std::string_view text, unsigned char* out) const noexcept {

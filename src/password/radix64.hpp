@@ -14,12 +14,10 @@
 #include <optional>
 #include <string_view>
 
-#include "authcore/export.hpp"
-
 namespace authcore::detail {
 
 /// A base64 alphabet and its strict, unpadded decoder.
-class AUTHCORE_API Radix64 {
+class Radix64 {
  public:
   /// `alphabet` holds the 64 characters in value order.
   constexpr explicit Radix64(std::string_view alphabet) noexcept : values_() {

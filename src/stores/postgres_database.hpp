@@ -14,13 +14,9 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "authcore/postgres_export.hpp"
 #include "authcore/result.hpp"
 
 namespace authcore::detail {
-
-// The exported functions here are exported for the tests only (as in
-// src/detail/), so that they link against a shared authcore_postgres too.
 
 /// The ErrorCode for a SQLSTATE (https://www.postgresql.org/docs/current/errcodes-appendix.html):
 /// class 08 (connection), 57P01-57P03 (shutdown, crash, starting up) and
@@ -29,7 +25,7 @@ namespace authcore::detail {
 /// available) and 57014 (statement timeout) store_busy; 23505 (unique)
 /// conflict; 23503 (foreign key: a session for a missing user) not_found;
 /// anything else store_error.
-AUTHCORE_POSTGRES_API ErrorCode postgres_error_code(std::string_view sqlstate) noexcept;
+ErrorCode postgres_error_code(std::string_view sqlstate) noexcept;
 
 /// An Error for a failed call on `connection`, from `result` when there is
 /// one. Without a SQLSTATE (libpq's own failures, such as a connection
@@ -37,10 +33,10 @@ AUTHCORE_POSTGRES_API ErrorCode postgres_error_code(std::string_view sqlstate) n
 Error postgres_error(PGconn* connection, const PGresult* result);
 
 /// Quotes an SQL identifier: "name", with inner quotes doubled.
-AUTHCORE_POSTGRES_API std::string quote_identifier(std::string_view name);
+std::string quote_identifier(std::string_view name);
 
 /// `sql` with every `{schema}` replaced by `quoted_schema`.
-AUTHCORE_POSTGRES_API std::string with_schema(std::string_view sql, std::string_view quoted_schema);
+std::string with_schema(std::string_view sql, std::string_view quoted_schema);
 
 /// The rows a statement returned, read like an SQLite statement: step()
 /// moves to the next row.

@@ -275,7 +275,7 @@ class SqlUserStore : public Base {
   /// Runs a statement with `parameters` that must change one row;
   /// `missing` when it changed none.
   template <class... Parameters>
-  Result<void> change_one(const char* sql, Error missing, const Parameters&... parameters) {
+  Result<void> change_one(const char* sql, const Error& missing, const Parameters&... parameters) {
     return with_connection([&](Connection& db) -> Result<void> {
       const auto changed = db.change(sql, parameters...);
       if (!changed) return changed.error();

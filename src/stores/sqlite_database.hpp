@@ -14,18 +14,14 @@
 #include <unordered_map>
 
 #include "authcore/result.hpp"
-#include "authcore/sqlite_export.hpp"
 
 namespace authcore::detail {
-
-// Exported for the tests only (as in src/detail/), so that they link
-// against a shared authcore_sqlite too.
 
 /// The ErrorCode for an SQLite result code (primary or extended): BUSY and
 /// LOCKED are store_busy, FULL is store_full, CANTOPEN is store_unavailable,
 /// a UNIQUE or PRIMARY KEY violation is conflict, a FOREIGN KEY violation
 /// (a session for a missing user) is not_found, everything else store_error.
-AUTHCORE_SQLITE_API ErrorCode sqlite_error_code(int result_code) noexcept;
+ErrorCode sqlite_error_code(int result_code) noexcept;
 
 /// An Error for a failed SQLite call on `db` (may be null).
 Error sqlite_error(int result_code, sqlite3* db);

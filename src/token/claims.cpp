@@ -1,5 +1,7 @@
 #include "authcore/claims.hpp"
 
+#include <algorithm>
+
 #include "detail/json_scanner.hpp"
 
 namespace authcore {
@@ -30,10 +32,8 @@ std::vector<std::string_view> Claims::audience() const {
 bool Claims::audience_includes(std::string_view audience) const noexcept {
   if (!audience_first_.present) return false;
   if (text(audience_first_) == audience) return true;
-  for (const auto& span : audience_rest_) {
-    if (text(span) == audience) return true;
-  }
-  return false;
+  return std::any_of(audience_rest_.begin(), audience_rest_.end(),
+                     [&](const Span& span) { return text(span) == audience; });
 }
 
 namespace {

@@ -42,7 +42,7 @@ void add_integer(std::string& payload, std::string_view name, std::int64_t value
 // Strings, the usual custom claim, are written directly; other values
 // through nlohmann, which refuses invalid UTF-8 in strict mode.
 bool append_custom_value(std::string& payload, const nlohmann::json& value) {
-  if (value.is_string()) return detail::append_json_string(payload, value.get_ref<const std::string&>());
+  if (const auto* text = value.get_ptr<const std::string*>()) return detail::append_json_string(payload, *text);
   try {
     payload += value.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
     return true;
@@ -53,8 +53,11 @@ bool append_custom_value(std::string& payload, const nlohmann::json& value) {
 
 Result<void> add_custom(std::string& payload, const nlohmann::json& custom) {
   if (custom.is_null()) return {};
-  if (!custom.is_object()) return invalid("custom claims must be a JSON object");
-  for (const auto& [name, value] : custom.items()) {
+  // get_ptr, not items(): the same members in the same order, without the
+  // iterator's throwing paths for non-objects (issue() is noexcept).
+  const auto* members = custom.get_ptr<const nlohmann::json::object_t*>();
+  if (members == nullptr) return invalid("custom claims must be a JSON object");
+  for (const auto& [name, value] : *members) {
     if (std::find(kRegisteredClaims.begin(), kRegisteredClaims.end(), name) != kRegisteredClaims.end()) {
       return invalid("custom claim \"" + name + "\" would override a registered claim");
     }

@@ -56,11 +56,6 @@ std::string default_payload() {
   return R"({"sub":"alice","iat":)" + std::to_string(kNow) + R"(,"exp":)" + std::to_string(kNow + 900) + "}";
 }
 
-std::string shared_dir() {
-  if (const char* dir = std::getenv("AUTHCORE_SHARED_DIR"); dir != nullptr && *dir != '\0') return dir;
-  return AUTHCORE_TEST_SHARED_DIR;
-}
-
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + path);

@@ -43,10 +43,6 @@ inline constexpr std::string_view kAccessHeader = R"({"alg":"HS256","typ":"at+jw
 /// A payload valid at kNow: sub, iat = kNow, exp = kNow + 900.
 std::string default_payload();
 
-/// ../shared (DESIGN.md, testvectors/): $AUTHCORE_SHARED_DIR, or the
-/// directory configured at build time.
-std::string shared_dir();
-
 /// Reads a whole file; throws std::runtime_error if it cannot.
 std::string read_file(const std::string& path);
 

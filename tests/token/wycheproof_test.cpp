@@ -1,4 +1,4 @@
-// Every HS256 vector of ../shared/testvectors/wycheproof_hs256.json. They
+// Every HS256 vector of tests/vectors/wycheproof_hs256.json. They
 // test the JWS layer (payloads such as "foo" are not JWT claim sets), so they
 // go through detail::verify_jws, DESIGN §3 steps 1-5. A missing fixture
 // fails the test; it never skips.
@@ -11,7 +11,6 @@
 #include "authcore/token_verifier.hpp"
 #include "detail/base64url.hpp"
 #include "support/catch.hpp"
-#include "support/test_support.hpp"
 #include "token/jws.hpp"
 
 using namespace authcore;
@@ -19,7 +18,7 @@ using namespace authcore;
 namespace {
 
 nlohmann::json load_vectors() {
-  const std::string path = test::shared_dir() + "/testvectors/wycheproof_hs256.json";
+  const std::string path = std::string(AUTHCORE_TEST_VECTORS_DIR) + "/wycheproof_hs256.json";
   std::ifstream in(path);
   INFO("fixture " << path);
   REQUIRE(in.good());

@@ -1,19 +1,17 @@
 // A program that uses an installed authcore the way a service would: the
-// core (issue and verify a token), the sqlite component (a store on a
-// temporary file) and the postgres component (no server needed: a conninfo
-// that does not parse is refused before any connection, which proves the
-// library and libpq are linked). Built by CMake (find_package) and by a
-// plain compiler line (pkg-config); exits non-zero on any surprise.
+// core and the sqlite component (package_checks.hpp), and the postgres
+// component (no server needed: a conninfo that does not parse is refused
+// before any connection, which proves the library and libpq are linked).
+// Built by CMake (find_package) and by a plain compiler line (pkg-config);
+// exits non-zero on any surprise.
 #include <authcore/authcore.hpp>
 #include <authcore/postgres_user_store.hpp>
-#include <authcore/sqlite_user_store.hpp>
 
 #include <cstdlib>
-#include <filesystem>
 #include <iostream>
-#include <random>
 #include <string>
-#include <system_error>
+
+#include "package_checks.hpp"
 
 namespace {
 
@@ -32,26 +30,10 @@ int main() {
                 AUTHCORE_EXPECTED_VERSION);
   }
 
-  const authcore::HmacKey key = authcore::HmacKey::generate();
-  authcore::IssueOptions options;
-  options.subject = "alice";
-  const auto token = authcore::TokenIssuer(key).issue(options);
-  if (!token) return fail("issue: " + token.error().message);
-  const auto claims = authcore::TokenVerifier(key).verify(*token);
-  if (!claims || claims->subject() != "alice") return fail("verify failed");
-
-  std::error_code ignored;
-  const auto path =
-      std::filesystem::temp_directory_path() / ("authcore-consumer-" + std::to_string(std::random_device{}()) + ".db");
-  {
-    auto store = authcore::SqliteUserStore::open(path.string());
-    if (!store) return fail("SqliteUserStore::open: " + store.error().message);
-    if (auto created = (*store)->create_user({"alice", "$argon2id$stand-in", std::nullopt, 0}); !created) {
-      return fail("create_user: " + created.error().message);
-    }
-    if (auto found = (*store)->find_user("alice"); !found) return fail("find_user: " + found.error().message);
+  if (const std::string failure = package_checks::issue_and_verify(); !failure.empty()) return fail(failure);
+  if (const std::string failure = package_checks::sqlite_store_round_trip("consumer"); !failure.empty()) {
+    return fail(failure);
   }
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix, ignored);
 
   const auto postgres = authcore::PostgresUserStore::open("no_such_keyword=1");
   if (postgres || postgres.error().code != authcore::ErrorCode::invalid_argument) {
