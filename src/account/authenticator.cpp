@@ -170,14 +170,21 @@ class Authenticator::Impl {
   Result<void> logout(std::string_view access_token, std::string_view client) {
     const auto claims = authenticate(access_token);
     if (!claims) return claims.error();
-    if (!claims->session_id()) return Error{ErrorCode::missing_claim, "the token has no session to end"};
-    const std::string_view session_id = *claims->session_id();
-    if (auto ended = store_.revoke_session(session_id); !ended) {
-      return ended.error().code == ErrorCode::not_found ? revoked("the session has ended") : ended.error();
-    }
-    sessions_.forget_active(session_id);
-    emit(SecurityEventKind::logout, *claims->subject(), client, session_id);
-    return {};
+    auto ended = end_session(*claims, client);
+    if (!ended && ended.error().code == ErrorCode::not_found) return revoked("the session has ended");
+    return ended;
+  }
+
+  // RFC 7009 §2.1: the token's type is read from the token itself (its
+  // `typ`), so no hint is needed. A session that has ended already, or was
+  // purged, is what the caller asked for.
+  Result<void> revoke(std::string_view token, std::string_view client) {
+    auto claims = access_verifier_.verify(token);
+    if (!claims && claims.error().code == ErrorCode::wrong_token_type) claims = refresh_verifier_.verify(token);
+    if (!claims) return claims.error();
+    auto ended = end_session(*claims, client);
+    if (!ended && ended.error().code == ErrorCode::not_found) return {};
+    return ended;
   }
 
   // Runs on a HashGate thread.
@@ -250,6 +257,16 @@ class Authenticator::Impl {
     auto refresh_token = issuer_.issue(refresh);
     if (!refresh_token) return refresh_token.error();
     return TokenPair{std::move(*access_token), std::move(*refresh_token), access.ttl};
+  }
+
+  // Revokes the session a verified token names (logout and revocation).
+  Result<void> end_session(const Claims& claims, std::string_view client) {
+    if (!claims.session_id()) return Error{ErrorCode::missing_claim, "the token has no session to end"};
+    const std::string_view session_id = *claims.session_id();
+    if (auto ended = store_.revoke_session(session_id); !ended) return ended;
+    sessions_.forget_active(session_id);
+    emit(SecurityEventKind::logout, *claims.subject(), client, session_id);
+    return {};
   }
 
   void emit(SecurityEventKind kind, std::string_view username, std::string_view client,
@@ -350,6 +367,10 @@ Result<TokenPair> Authenticator::refresh(std::string_view refresh_token, std::st
 
 Result<void> Authenticator::logout(std::string_view access_token, std::string_view client) {
   return impl_->logout(access_token, client);
+}
+
+Result<void> Authenticator::revoke(std::string_view token, std::string_view client) {
+  return impl_->revoke(token, client);
 }
 
 Result<Claims> Authenticator::authenticate(std::string_view access_token) const {

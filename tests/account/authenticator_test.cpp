@@ -1,7 +1,7 @@
 // The Authenticator flow on an in-memory store with a FixedClock: sign-up
 // rules, login, legacy-hash upgrade, throttling, refresh rotation and reuse
-// detection, logout, deleted users, password changes, security events, the
-// session cache, and the asynchronous entry points.
+// detection, logout and revocation, deleted users, password changes,
+// security events, the session cache, and the asynchronous entry points.
 #include "authcore/authenticator.hpp"
 
 #include <atomic>
@@ -224,6 +224,55 @@ TEST_CASE("logout stops the access and the refresh token at once", "[authenticat
   CHECK(f.auth.login("alice", "correct horse"));  // other sessions are unaffected
 }
 
+TEST_CASE("revoke ends the session of an access or a refresh token (RFC 7009)", "[authenticator]") {
+  Fixture f;
+  const TokenPair kept = f.signed_up_and_logged_in();
+  const auto check_session_ended = [&f](const TokenPair& pair) {
+    CHECK(code_of(f.auth.authenticate(pair.access_token)) == ErrorCode::revoked);
+    CHECK(code_of(f.auth.refresh(pair.refresh_token)) == ErrorCode::revoked);
+  };
+  SECTION("by its refresh token") {
+    const auto pair = f.auth.login("alice", "correct horse", "10.0.0.2");
+    REQUIRE(pair);
+    REQUIRE(f.auth.revoke(pair->refresh_token, "10.0.0.2"));
+    CHECK(f.events.contains(SecurityEventKind::logout, "alice"));
+    check_session_ended(*pair);
+  }
+  SECTION("by its access token") {
+    const auto pair = f.auth.login("alice", "correct horse");
+    REQUIRE(pair);
+    REQUIRE(f.auth.revoke(pair->access_token));
+    check_session_ended(*pair);
+  }
+  SECTION("by a refresh token already spent: it still names its session") {
+    const auto first = f.auth.login("alice", "correct horse");
+    REQUIRE(first);
+    const auto second = f.auth.refresh(first->refresh_token);
+    REQUIRE(second);
+    REQUIRE(f.auth.revoke(first->refresh_token));
+    check_session_ended(*second);
+  }
+  SECTION("twice: the second is success too") {
+    const auto pair = f.auth.login("alice", "correct horse");
+    REQUIRE(pair);
+    REQUIRE(f.auth.revoke(pair->refresh_token));
+    CHECK(f.auth.revoke(pair->refresh_token));
+    CHECK(f.auth.revoke(pair->access_token));
+  }
+  CHECK(f.auth.authenticate(kept.access_token));  // the user's other session lives on
+}
+
+TEST_CASE("revoke refuses tokens that are not valid with their token code and ends nothing", "[authenticator]") {
+  Fixture f;
+  const TokenPair pair = f.signed_up_and_logged_in();
+  CHECK(code_of(f.auth.revoke("garbage")) == ErrorCode::malformed);
+  CHECK(code_of(f.auth.revoke(pair.access_token + "x")) == ErrorCode::invalid_signature);
+  CHECK(code_of(f.auth.revoke(pair.refresh_token + "x")) == ErrorCode::invalid_signature);
+  f.clock.advance(16min);  // the access token has expired, the refresh token has not
+  CHECK(code_of(f.auth.revoke(pair.access_token)) == ErrorCode::expired);
+  CHECK(f.auth.refresh(pair.refresh_token));
+}
+
 TEST_CASE("an access token whose user was deleted is rejected", "[authenticator]") {
   Fixture f;
   const TokenPair pair = f.signed_up_and_logged_in();
@@ -373,6 +422,7 @@ TEST_CASE("tokens without a session are refused unless migration mode accepts th
   REQUIRE(claims);
   CHECK(claims->subject() == "johndoe");
   CHECK(code_of(migrating.auth.logout(legacy)) == ErrorCode::missing_claim);  // nothing to end
+  CHECK(code_of(migrating.auth.revoke(legacy)) == ErrorCode::missing_claim);
   // Tokens with a session are still checked against it.
   const TokenPair pair = migrating.signed_up_and_logged_in();
   REQUIRE(migrating.auth.logout(pair.access_token));
