@@ -41,6 +41,8 @@ struct Settings {
   long refresh_ttl = 14 * 24 * 60 * 60;
   bool quiet = false;
   bool accept_legacy_tokens = false;
+  bool no_docs = false;
+  std::string docs_assets;
 };
 
 bool is_postgres_url(const std::string& db) {
@@ -97,9 +99,24 @@ int fail(const std::string& kind, const std::string& message) {
   return 2;
 }
 
+// The service's options from the flags: the docs routes, and Swagger UI's
+// files read now, so a bad --docs-assets fails at start-up.
+authcore::Result<authcore_server::ServiceOptions> service_options(const Settings& settings) {
+  authcore_server::ServiceOptions options;
+  options.docs = !settings.no_docs;
+  if (!settings.docs_assets.empty() && options.docs) {
+    auto assets = authcore_server::SwaggerUiAssets::load(settings.docs_assets);
+    if (!assets) return assets.error();
+    options.docs_assets = std::make_shared<const authcore_server::SwaggerUiAssets>(std::move(*assets));
+  }
+  return options;
+}
+
 int serve(const Settings& settings) {
   auto key = authcore_server::load_key(settings.secret_file);
   if (!key) return fail("key", key.error().message);
+  auto service_settings = service_options(settings);
+  if (!service_settings) return fail("docs-assets", service_settings.error().message);
   auto store = open_store(settings.db);
   if (!store) return fail("store", std::string(authcore::to_string(store.error().code)) + ": " + store.error().message);
 
@@ -116,7 +133,8 @@ int serve(const Settings& settings) {
   // the network threads: a durable SQLite commit waits for the disk.
   asio::thread_pool blocking(2);
   const authcore_server::Service service(
-      auth, **store, [&blocking](std::function<void()> work) { asio::post(blocking, std::move(work)); });
+      auth, **store, [&blocking](std::function<void()> work) { asio::post(blocking, std::move(work)); },
+      std::move(*service_settings));
 
   asio::io_context io(static_cast<int>(settings.threads));
   authcore_server::HttpServerConfig config;
@@ -187,6 +205,11 @@ int main(int argc, char** argv) {
   app.add_flag("--accept-legacy-tokens", settings.accept_legacy_tokens,
                "Also accept access tokens without a session id (tokens of an app being migrated, signed with the "
                "same key); they cannot be revoked, so use it only for a migration window");
+  app.add_flag("--no-docs", settings.no_docs, "Do not serve /docs (Swagger UI) and /openapi.json");
+  app.add_option("--docs-assets", settings.docs_assets,
+                 "Directory of npm's swagger-ui-dist: /docs loads Swagger UI from it (served at /docs/assets/) "
+                 "instead of from the jsDelivr CDN")
+      ->check(CLI::ExistingDirectory);
   app.footer("Example: AUTHCORE_SECRET=\"$(authctl keygen)\" authcore-server --port 8000 --db auth.db");
   try {
     app.parse(argc, argv);

@@ -3,6 +3,8 @@
 #include <exception>
 #include <utility>
 
+#include "openapi.hpp"
+#include "operations.hpp"
 #include "replies.hpp"
 #include "request_decoding.hpp"
 
@@ -20,26 +22,28 @@ std::string_view path_of(const Request& request) {
   return target.substr(0, target.find('?'));
 }
 
-Response missing_field(const ReplyTo& to, const char* name) {
-  return error_reply(to, http::status::unprocessable_entity,
-                     std::string("field \"") + name + "\" is required and must be a string");
+// 422 for a required string member of `object` that is missing or not a string.
+Response invalid_member(const ReplyTo& to, const json& object, const char* name) {
+  return validation_reply(to, string_member_error(object, name));
 }
 
-// True when the body is of media type `type`; else answers 415.
-bool has_media_type(const Exchange& exchange, const Responder& respond, const char* type) {
-  if (media_type(exchange.request[http::field::content_type]) == type) return true;
-  respond(error_reply(respond.to(), http::status::unsupported_media_type, std::string("the body must be ") + type));
-  return false;
+// True when the body is of media type `type`.
+bool has_media_type(const Exchange& exchange, const char* type) {
+  return media_type(exchange.request[http::field::content_type]) == type;
 }
 
 void refuse_body(const Responder& respond, const BodyError& error) {
-  respond(error_reply(respond.to(), static_cast<http::status>(error.status), error.detail));
+  if (error.status == 422) return respond(validation_reply(respond.to(), error.error));
+  respond(error_reply(respond.to(), static_cast<http::status>(error.status), error.error.message));
 }
 
 // The JSON object a request carries; answers 415, 400 or 422 and returns
 // nullopt when there is none.
 std::optional<json> json_body(const Exchange& exchange, const Responder& respond) {
-  if (!has_media_type(exchange, respond, "application/json")) return std::nullopt;
+  if (!has_media_type(exchange, "application/json")) {
+    respond(error_reply(respond.to(), http::status::unsupported_media_type, "the body must be application/json"));
+    return std::nullopt;
+  }
   auto decoded = decode_json_object(exchange.request.body());
   if (const auto* error = std::get_if<BodyError>(&decoded)) {
     refuse_body(respond, *error);
@@ -48,15 +52,44 @@ std::optional<json> json_body(const Exchange& exchange, const Responder& respond
   return std::move(std::get<json>(decoded));
 }
 
-// The fields of a form body, likewise.
-std::optional<FormFields> form_body(const Exchange& exchange, const Responder& respond) {
-  if (!has_media_type(exchange, respond, "application/x-www-form-urlencoded")) return std::nullopt;
+Response invalid_request(const ReplyTo& to, const std::string& description) {
+  return oauth_error_reply(to, http::status::bad_request, "invalid_request", description);
+}
+
+// The fields of an OAuth2 endpoint's form body. Whatever is wrong with the
+// body (its media type, its encoding, a repeated field) is RFC 6749 §5.2's
+// invalid_request, which is answered before returning nullopt.
+std::optional<FormFields> oauth_form(const Exchange& exchange, const Responder& respond) {
+  if (!has_media_type(exchange, "application/x-www-form-urlencoded")) {
+    respond(invalid_request(respond.to(), "the body must be application/x-www-form-urlencoded"));
+    return std::nullopt;
+  }
   auto decoded = decode_form(exchange.request.body());
   if (const auto* error = std::get_if<BodyError>(&decoded)) {
-    refuse_body(respond, *error);
+    const auto& field = error->error.field;
+    respond(invalid_request(respond.to(), field.empty() ? error->error.message : field + ": " + error->error.message));
     return std::nullopt;
   }
   return std::move(std::get<FormFields>(decoded));
+}
+
+// The value of a required form field, or nullopt after answering
+// invalid_request.
+std::optional<std::string> required_field(FormFields& fields, const char* name, const Responder& respond) {
+  const auto found = fields.find(name);
+  if (found == fields.end()) {
+    respond(invalid_request(respond.to(), std::string("the ") + name + " field is required"));
+    return std::nullopt;
+  }
+  return std::move(found->second);
+}
+
+// Starlette's redirect_slashes: the path without its trailing slashes, when
+// that is a path some route serves (with any method).
+std::optional<std::string> without_trailing_slashes(std::string_view path) {
+  const auto last = path.find_last_not_of('/');
+  if (last == std::string_view::npos || last + 1 == path.size()) return std::nullopt;
+  return std::string(path.substr(0, last + 1));
 }
 
 json user_json(const authcore::User& user) {
@@ -65,34 +98,49 @@ json user_json(const authcore::User& user) {
 
 }  // namespace
 
-Service::Service(authcore::Authenticator& auth, authcore::UserStore& store, BlockingExecutor blocking,
-                 ServiceOptions options)
-    : auth_(auth), store_(store), blocking_(std::move(blocking)), options_(options) {}
-
-// DESIGN §7. Adding a route is one handler and one row (docs/server.md).
+// DESIGN §7. Adding a route is one handler, one row and its documentation
+// in operations.cpp (docs/server.md).
 const RouteTable<Service::Handler>& Service::routes() noexcept {
   static constexpr Route<Handler> kRoutes[] = {
-      {"/signup", http::verb::post, &Service::signup, Runs::network_thread},
-      {"/token", http::verb::post, &Service::token, Runs::network_thread},
-      {"/login", http::verb::post, &Service::login, Runs::network_thread},
-      {"/users/me", http::verb::get, &Service::me, Runs::store_read},
-      {"/me", http::verb::get, &Service::me, Runs::store_read},
-      {"/protected", http::verb::get, &Service::protected_hello, Runs::store_read},
-      {"/refresh", http::verb::post, &Service::refresh, Runs::blocking},
-      {"/logout", http::verb::post, &Service::logout, Runs::blocking},
-      {"/healthz", http::verb::get, &Service::healthz, Runs::store_read},
+      {"/signup", http::verb::post, &Service::signup, Runs::network_thread, operations::signup},
+      {"/token", http::verb::post, &Service::token, Runs::network_thread, operations::token},
+      {"/login", http::verb::post, &Service::login, Runs::network_thread, operations::login},
+      {"/users/me", http::verb::get, &Service::me, Runs::store_read, operations::me},
+      {"/me", http::verb::get, &Service::me, Runs::store_read, operations::me},
+      {"/protected", http::verb::get, &Service::protected_hello, Runs::store_read, operations::protected_hello},
+      {"/refresh", http::verb::post, &Service::refresh, Runs::blocking, operations::refresh},
+      {"/logout", http::verb::post, &Service::logout, Runs::blocking, operations::logout},
+      {"/revoke", http::verb::post, &Service::revoke, Runs::blocking, operations::revoke},
+      {"/healthz", http::verb::get, &Service::healthz, Runs::store_read, operations::healthz},
+      {"/openapi.json", http::verb::get, &Service::openapi_json, Runs::network_thread, operations::openapi_json},
+      {"/docs", http::verb::get, &Service::docs, Runs::network_thread, operations::docs},
+      {"/docs/assets/{name}", http::verb::get, &Service::docs_asset, Runs::network_thread, operations::docs_asset},
   };
   static constexpr RouteTable<Handler> kTable{kRoutes};
   return kTable;
 }
 
+Service::Service(authcore::Authenticator& auth, authcore::UserStore& store, BlockingExecutor blocking,
+                 ServiceOptions options)
+    : auth_(auth),
+      store_(store),
+      blocking_(std::move(blocking)),
+      options_(std::move(options)),
+      openapi_document_(
+          openapi::document(routes(), [this](const Route<Handler>& route) { return serves(route); }).dump()),
+      docs_page_(swagger_ui_page(options_.docs_assets != nullptr)) {}
+
+bool Service::serves(const Route<Handler>& route) const noexcept {
+  if (route.handler == &Service::docs_asset) return options_.docs && options_.docs_assets != nullptr;
+  if (route.handler == &Service::docs || route.handler == &Service::openapi_json) return options_.docs;
+  return true;
+}
+
 void Service::handle(const Request& request, std::string_view client, std::function<void(Response)> respond) const {
   const Responder responder(reply_to(request), std::move(respond));
   const std::string_view path = path_of(request);
-  auto match = routes().find(path, request.method());
-  if (match.route == nullptr && match.allow.empty()) {
-    return responder(error_reply(responder.to(), http::status::not_found, "Not Found"));
-  }
+  auto match = routes().find(path, request.method(), [this](const Route<Handler>& route) { return serves(route); });
+  if (match.route == nullptr && match.allow.empty()) return answer_unrouted(path, request, responder);
   if (match.route == nullptr) {
     auto response = error_reply(responder.to(), http::status::method_not_allowed, "Method Not Allowed");
     response.set(http::field::allow, match.allow);
@@ -101,11 +149,24 @@ void Service::handle(const Request& request, std::string_view client, std::funct
   const Route<Handler>& route = *match.route;
   Exchange exchange{request, client, path, std::move(match.parameters)};
   if (runs_inline(route.runs)) return run(route, exchange, responder);
-  try {
-    blocking_([this, &route, exchange = std::move(exchange), responder] { run(route, exchange, responder); });
-  } catch (const std::exception&) {
-    responder(error_reply(responder.to(), http::status::service_unavailable, "Service temporarily unavailable"));
+  run_blocking(responder, [this, &route, exchange = std::move(exchange), responder] {
+    (this->*route.handler)(exchange, responder);
+  });
+}
+
+// A path no route serves: 307 to the path without its trailing slashes when
+// a route serves that (FastAPI's redirect_slashes, keeping the query), else 404.
+void Service::answer_unrouted(std::string_view path, const Request& request, const Responder& respond) const {
+  const auto stripped = without_trailing_slashes(path);
+  if (stripped) {
+    const auto match =
+        routes().find(*stripped, request.method(), [this](const Route<Handler>& route) { return serves(route); });
+    if (match.route != nullptr || !match.allow.empty()) {
+      const std::string_view target = request.target();
+      return respond(redirect_reply(respond.to(), *stripped + std::string(target.substr(path.size()))));
+    }
   }
+  respond(error_reply(respond.to(), http::status::not_found, "Not Found"));
 }
 
 bool Service::runs_inline(Runs runs) const noexcept {
@@ -117,6 +178,22 @@ bool Service::runs_inline(Runs runs) const noexcept {
   return false;
 }
 
+// Work on the blocking executor that throws has served nothing: 503, as in
+// run(). An executor that refuses the work (a pool shutting down) is 503 too.
+void Service::run_blocking(const Responder& respond, std::function<void()> work) const {
+  try {
+    blocking_([respond, work = std::move(work)] {
+      try {
+        work();
+      } catch (const std::exception&) {
+        respond(unavailable(respond.to()));
+      }
+    });
+  } catch (const std::exception&) {
+    respond(unavailable(respond.to()));
+  }
+}
+
 // A handler that throws (out of memory, a pool refusing work) has served
 // nothing: its request is a 503, never a 500, and the process keeps going.
 // If it answered before throwing, that answer stands.
@@ -124,7 +201,7 @@ void Service::run(const Route<Handler>& route, const Exchange& exchange, const R
   try {
     (this->*route.handler)(exchange, respond);
   } catch (const std::exception&) {
-    respond(error_reply(respond.to(), http::status::service_unavailable, "Service temporarily unavailable"));
+    respond(unavailable(respond.to()));
   }
 }
 
@@ -133,11 +210,11 @@ void Service::signup(const Exchange& exchange, Responder respond) const {
   if (!fields) return;
   auto username = string_member(*fields, "username");
   auto password = string_member(*fields, "password");
-  if (!username) return respond(missing_field(respond.to(), "username"));
-  if (!password) return respond(missing_field(respond.to(), "password"));
+  if (!username) return respond(invalid_member(respond.to(), *fields, "username"));
+  if (!password) return respond(invalid_member(respond.to(), *fields, "password"));
   std::optional<std::string> email;
   if (const auto found = fields->find("email"); found != fields->end() && !found->is_null()) {
-    if (!found->is_string()) return respond(missing_field(respond.to(), "email"));
+    if (!found->is_string()) return respond(invalid_member(respond.to(), *fields, "email"));
     email = found->get<std::string>();
   }
   authcore::SecretBytes secret(*password);
@@ -149,19 +226,37 @@ void Service::signup(const Exchange& exchange, Responder respond) const {
                      });
 }
 
+// The OAuth2 token endpoint (RFC 6749 §3.2). Its errors are §5.2's.
 void Service::token(const Exchange& exchange, Responder respond) const {
-  auto fields = form_body(exchange, respond);
+  auto fields = oauth_form(exchange, respond);
   if (!fields) return;
-  // RFC 6749 §4.3.2: grant_type is "password"; FastAPI's form lets it be
-  // omitted, and so does this one.
-  if (const auto grant = fields->find("grant_type"); grant != fields->end() && grant->second != "password") {
-    return respond(error_reply(respond.to(), http::status::unprocessable_entity, "grant_type must be \"password\""));
+  // RFC 6749 §4.3.2 makes grant_type required; FastAPI's form lets the
+  // password grant omit it, and so does this one.
+  const auto grant = fields->find("grant_type");
+  if (grant == fields->end() || grant->second == "password") {
+    return password_grant(exchange, *fields, std::move(respond));
   }
-  const auto username = fields->find("username");
-  const auto password = fields->find("password");
-  if (username == fields->end()) return respond(missing_field(respond.to(), "username"));
-  if (password == fields->end()) return respond(missing_field(respond.to(), "password"));
-  start_login(std::move(username->second), std::move(password->second), exchange.client, std::move(respond));
+  if (grant->second == "refresh_token") return refresh_grant(exchange, *fields, std::move(respond));
+  respond(oauth_error_reply(respond.to(), http::status::bad_request, "unsupported_grant_type",
+                            "grant_type must be password or refresh_token"));
+}
+
+// `scope` is accepted and not yet narrowed: the tokens carry no scopes.
+void Service::password_grant(const Exchange& exchange, FormFields& fields, Responder respond) const {
+  auto username = required_field(fields, "username", respond);
+  if (!username) return;
+  auto password = required_field(fields, "password", respond);
+  if (!password) return;
+  start_login(std::move(*username), std::move(*password), exchange.client, std::move(respond), &token_failure_reply);
+}
+
+// RFC 6749 §6: rotates as /refresh does, on the blocking executor (a
+// durable store write).
+void Service::refresh_grant(const Exchange& exchange, FormFields& fields, Responder respond) const {
+  auto refresh_token = required_field(fields, "refresh_token", respond);
+  if (!refresh_token) return;
+  run_blocking(respond, [this, refresh_token = std::move(*refresh_token), client = std::string(exchange.client),
+                         respond] { finish_refresh(refresh_token, client, respond, &token_failure_reply); });
 }
 
 void Service::login(const Exchange& exchange, Responder respond) const {
@@ -169,20 +264,26 @@ void Service::login(const Exchange& exchange, Responder respond) const {
   if (!fields) return;
   auto username = string_member(*fields, "username");
   auto password = string_member(*fields, "password");
-  if (!username) return respond(missing_field(respond.to(), "username"));
-  if (!password) return respond(missing_field(respond.to(), "password"));
-  start_login(std::move(*username), std::move(*password), exchange.client, std::move(respond));
+  if (!username) return respond(invalid_member(respond.to(), *fields, "username"));
+  if (!password) return respond(invalid_member(respond.to(), *fields, "password"));
+  start_login(std::move(*username), std::move(*password), exchange.client, std::move(respond), &failure_reply);
 }
 
-void Service::start_login(std::string username, std::string password, std::string_view client,
-                          Responder respond) const {
+void Service::start_login(std::string username, std::string password, std::string_view client, Responder respond,
+                          FailureReply failure) const {
   authcore::SecretBytes secret(password);
   authcore::secure_wipe(password.data(), password.size());
   auth_.login_async(std::move(username), std::move(secret), std::string(client),
-                    [respond](authcore::Result<authcore::TokenPair> pair) {
-                      if (!pair) return respond(failure_reply(respond.to(), pair.error()));
+                    [respond, failure](authcore::Result<authcore::TokenPair> pair) {
+                      if (!pair) return respond(failure(respond.to(), pair.error()));
                       respond(token_reply(respond.to(), *pair));
                     });
+}
+
+void Service::finish_refresh(std::string_view refresh_token, std::string_view client, const Responder& respond,
+                             FailureReply failure) const {
+  const auto pair = auth_.refresh(refresh_token, client);
+  respond(pair ? token_reply(respond.to(), *pair) : failure(respond.to(), pair.error()));
 }
 
 std::optional<authcore::Claims> Service::authenticate(const Exchange& exchange, const Responder& respond) const {
@@ -218,9 +319,8 @@ void Service::refresh(const Exchange& exchange, Responder respond) const {
   const auto fields = json_body(exchange, respond);
   if (!fields) return;
   const auto refresh_token = string_member(*fields, "refresh_token");
-  if (!refresh_token) return respond(missing_field(respond.to(), "refresh_token"));
-  const auto pair = auth_.refresh(*refresh_token, exchange.client);
-  respond(pair ? token_reply(respond.to(), *pair) : failure_reply(respond.to(), pair.error()));
+  if (!refresh_token) return respond(invalid_member(respond.to(), *fields, "refresh_token"));
+  finish_refresh(*refresh_token, exchange.client, respond, &failure_reply);
 }
 
 void Service::logout(const Exchange& exchange, Responder respond) const {
@@ -230,11 +330,48 @@ void Service::logout(const Exchange& exchange, Responder respond) const {
   respond(ended ? empty_reply(respond.to(), http::status::no_content) : failure_reply(respond.to(), ended.error()));
 }
 
+// RFC 7009. `token_type_hint` is not needed: the token's `typ` says what it
+// is (§2.1 lets the server ignore the hint).
+void Service::revoke(const Exchange& exchange, Responder respond) const {
+  auto fields = oauth_form(exchange, respond);
+  if (!fields) return;
+  const auto token = required_field(*fields, "token", respond);
+  if (!token) return;
+  const auto revoked = auth_.revoke(*token, exchange.client);
+  // §2.2: a token that is not valid is answered 200 too (there is nothing
+  // to revoke, and the client could do nothing with an error); a store
+  // that does not answer is 503 (§2.2.1).
+  if (!revoked) {
+    auto refused = failure_reply(respond.to(), revoked.error());
+    if (refused.result() == http::status::service_unavailable) return respond(std::move(refused));
+  }
+  respond(empty_reply(respond.to(), http::status::ok));
+}
+
 void Service::healthz(const Exchange&, Responder respond) const {
   if (const auto alive = store_.ping(); !alive) {
     return respond(error_reply(respond.to(), http::status::service_unavailable, "the user store is unavailable"));
   }
   respond(json_reply(respond.to(), http::status::ok, json{{"status", "ok"}}));
+}
+
+void Service::openapi_json(const Exchange&, Responder respond) const {
+  respond(content_reply(respond.to(), http::status::ok, "application/json", openapi_document_));
+}
+
+void Service::docs(const Exchange&, Responder respond) const {
+  respond(content_reply(respond.to(), http::status::ok, "text/html; charset=utf-8", docs_page_));
+}
+
+// Only the files SwaggerUiAssets read at start-up, by exact name: the
+// request names no path on disk.
+void Service::docs_asset(const Exchange& exchange, Responder respond) const {
+  const SwaggerUiFile* file = options_.docs_assets->find(exchange.parameters["name"]);
+  if (file == nullptr) return respond(error_reply(respond.to(), http::status::not_found, "Not Found"));
+  auto response = content_reply(respond.to(), http::status::ok, file->content_type, file->body);
+  response.set(http::field::cache_control, "public, max-age=3600");
+  response.set("X-Content-Type-Options", "nosniff");
+  respond(std::move(response));
 }
 
 }  // namespace authcore_server
