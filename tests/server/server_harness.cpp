@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <random>
@@ -94,6 +95,7 @@ void record(const std::string& method, const std::string& target, const HttpRepl
                             {"headers", reply.headers}, {"body", reply.body}, {"docs", docs}};
   static std::mutex mutex;
   const std::lock_guard lock(mutex);
+  std::filesystem::create_directories(directory);
   std::ofstream out(std::string(directory) + "/replies-" + std::to_string(::getpid()) + ".jsonl", std::ios::app);
   out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }

@@ -249,7 +249,7 @@ TEST_CASE("errors have the documented statuses and JSON details", "[server]") {
   CHECK(server.terminate() == 0);
 }
 
-TEST_CASE("refresh replay revokes the session; logout stops both tokens", "[server]") {
+TEST_CASE("refresh replay revokes the session, and logout stops both tokens", "[server]") {
   const Backend backend = GENERATE(from_range(backends()));
   INFO("backend " << backend.name);
   ServerProcess server(backend.db);
@@ -349,7 +349,7 @@ TEST_CASE("/revoke ends the session of an access or refresh token, and answers 2
   CHECK(server.terminate() == 0);
 }
 
-TEST_CASE("--no-docs turns /docs and /openapi.json off; a bad --docs-assets stops the start", "[server]") {
+TEST_CASE("the docs routes go with --no-docs, and a bad --docs-assets stops the start", "[server]") {
   {
     ServerProcess server(temporary_database());
     CHECK(server.get("/openapi.json").json()["openapi"] == "3.1.0");

@@ -138,7 +138,7 @@ void check_unavailable(const Answer& answer) {
 
 }  // namespace
 
-TEST_CASE("unknown paths are 404; known paths with another method are 405 with their Allow list", "[service]") {
+TEST_CASE("unknown paths are 404, and known paths with another method are 405 with their Allow list", "[service]") {
   World world;
   const auto missing = send(world.service, make_request(http::verb::get, "/nowhere"));
   CHECK(missing.response.result() == http::status::not_found);
@@ -351,7 +351,7 @@ TEST_CASE("without --docs-assets /docs loads Swagger UI from the CDN and /docs/a
   CHECK_FALSE(openapi_of(world)["paths"].contains("/docs/assets/{name}"));
 }
 
-TEST_CASE("--docs-assets serves only Swagger UI's three files, by exact name", "[service][openapi]") {
+TEST_CASE("with --docs-assets only Swagger UI's three files are served, by exact name", "[service][openapi]") {
   const AssetsDirectory directory;
   const World world(run_now, with_assets(directory));
   const auto page = send(world.service, make_request(http::verb::get, "/docs"));
