@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs what is missing, configures, builds and runs every test; exits
-# non-zero on any failure. With CI=true it also runs the package tests once
+# Installs what is missing (Debian packages, and the npm tools of the server
+# tests), configures, builds and runs every test; exits non-zero on any
+# failure. The dev preset runs the tests with OAuth2 client libraries, a
+# headless Chromium and the OpenAPI linter (label external). With CI=true it also runs the package tests once
 # (ctest --preset package: install shared and static, consume; the other
 # test presets leave them out), builds the API reference (the docs target
 # fails on undocumented API), runs the suite under the asan (ASan+UBSan) and
@@ -12,6 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cmake/install-deps.sh
+tests/support/npm_tools.sh install >/dev/null
 
 # ../shared holds DESIGN.md and the test vectors. In a clone that is not
 # next to it, look beside the repository it was cloned from.

@@ -84,8 +84,8 @@ std::optional<std::string> required_field(FormFields& fields, const char* name, 
   return std::move(found->second);
 }
 
-// Starlette's redirect_slashes: the path without its trailing slashes, when
-// that is a path some route serves (with any method).
+// `path` without its trailing slashes; nullopt when it has none, or is
+// nothing but slashes.
 std::optional<std::string> without_trailing_slashes(std::string_view path) {
   const auto last = path.find_last_not_of('/');
   if (last == std::string_view::npos || last + 1 == path.size()) return std::nullopt;

@@ -227,37 +227,38 @@ TEST_CASE("logout stops the access and the refresh token at once", "[authenticat
 TEST_CASE("revoke ends the session of an access or a refresh token (RFC 7009)", "[authenticator]") {
   Fixture f;
   const TokenPair kept = f.signed_up_and_logged_in();
+  const auto login = [&f] {
+    auto pair = f.auth.login("alice", "correct horse", "10.0.0.2");
+    REQUIRE(pair);
+    return std::move(pair).value();
+  };
   const auto check_session_ended = [&f](const TokenPair& pair) {
     CHECK(code_of(f.auth.authenticate(pair.access_token)) == ErrorCode::revoked);
     CHECK(code_of(f.auth.refresh(pair.refresh_token)) == ErrorCode::revoked);
   };
   SECTION("by its refresh token") {
-    const auto pair = f.auth.login("alice", "correct horse", "10.0.0.2");
-    REQUIRE(pair);
-    REQUIRE(f.auth.revoke(pair->refresh_token, "10.0.0.2"));
+    const TokenPair pair = login();
+    REQUIRE(f.auth.revoke(pair.refresh_token, "10.0.0.2"));
     CHECK(f.events.contains(SecurityEventKind::logout, "alice"));
-    check_session_ended(*pair);
+    check_session_ended(pair);
   }
   SECTION("by its access token") {
-    const auto pair = f.auth.login("alice", "correct horse");
-    REQUIRE(pair);
-    REQUIRE(f.auth.revoke(pair->access_token));
-    check_session_ended(*pair);
+    const TokenPair pair = login();
+    REQUIRE(f.auth.revoke(pair.access_token));
+    check_session_ended(pair);
   }
   SECTION("by a refresh token already spent: it still names its session") {
-    const auto first = f.auth.login("alice", "correct horse");
-    REQUIRE(first);
-    const auto second = f.auth.refresh(first->refresh_token);
+    const TokenPair first = login();
+    const auto second = f.auth.refresh(first.refresh_token);
     REQUIRE(second);
-    REQUIRE(f.auth.revoke(first->refresh_token));
+    REQUIRE(f.auth.revoke(first.refresh_token));
     check_session_ended(*second);
   }
   SECTION("twice: the second is success too") {
-    const auto pair = f.auth.login("alice", "correct horse");
-    REQUIRE(pair);
-    REQUIRE(f.auth.revoke(pair->refresh_token));
-    CHECK(f.auth.revoke(pair->refresh_token));
-    CHECK(f.auth.revoke(pair->access_token));
+    const TokenPair pair = login();
+    REQUIRE(f.auth.revoke(pair.refresh_token));
+    CHECK(f.auth.revoke(pair.refresh_token));
+    CHECK(f.auth.revoke(pair.access_token));
   }
   CHECK(f.auth.authenticate(kept.access_token));  // the user's other session lives on
 }

@@ -38,6 +38,12 @@ class Client:
         self.session = requests.Session()
         self.session.hooks["response"].append(checker.requests_hook(docs))
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.session.close()
+
     def __getattr__(self, method):
         return lambda path, **kwargs: self.session.request(method.upper(), self.server.url(path),
                                                            allow_redirects=False, timeout=30, **kwargs)
@@ -65,6 +71,7 @@ class EveryRouteAndStatus(unittest.TestCase):
                     for method, template, status in cls.checker.seen if template and 200 <= status < 300}
         missing = cls.checker.operations() - answered
         print(f"openapi_test: {cls.checker.checked} responses checked against the document")
+        cls.client.session.close()
         assert cls.server.stop() == 0
         # Every documented operation was exercised successfully at least once.
         assert not missing, f"operations never answered 2xx by these tests: {sorted(missing)}"
@@ -182,9 +189,7 @@ class EveryRouteAndStatus(unittest.TestCase):
 
 class Throttling(unittest.TestCase):
     def test_429_after_the_free_attempts(self):
-        with ServerProcess() as server:
-            checker = OpenApiChecker(server.openapi())
-            c = Client(server, checker)
+        with ServerProcess() as server, Client(server, OpenApiChecker(server.openapi())) as c:
             name, _ = c.signed_up("throttled")
             statuses = [c.post("/token", data={"username": name, "password": "wrong"}).status_code
                         for _ in range(7)]
@@ -206,8 +211,8 @@ class DocsPage(unittest.TestCase):
         they are), so the two cannot drift apart."""
         with open(os.path.join(SWAGGER_UI, "package.json")) as f:
             version = json.load(f)["version"]
-        with ServerProcess() as server:
-            page = requests.get(server.url("/docs"), timeout=30).text
+        with ServerProcess() as server, Client(server, OpenApiChecker(server.openapi())) as c:
+            page = c.get("/docs").text
         base = f"https://cdn.jsdelivr.net/npm/swagger-ui-dist@{version}/"
         self.assertIn(f'<script src="{base}swagger-ui-bundle.js" integrity="{self.sri("swagger-ui-bundle.js")}" '
                       'crossorigin="anonymous">', page)
@@ -221,11 +226,11 @@ class DocsPage(unittest.TestCase):
             # It serves no document: check against the one of the same server with docs on.
             with ServerProcess("--docs-assets", SWAGGER_UI) as documented:
                 checker = OpenApiChecker(documented.openapi())
-            c = Client(server, checker, docs=False)
-            for path in ("/docs", "/openapi.json", "/docs/assets/swagger-ui.css", "/docs/"):
-                with self.subTest(path=path):
-                    self.assertEqual(c.get(path).status_code, 404)
-            self.assertEqual(c.get("/healthz").status_code, 200)
+            with Client(server, checker, docs=False) as c:
+                for path in ("/docs", "/openapi.json", "/docs/assets/swagger-ui.css", "/docs/"):
+                    with self.subTest(path=path):
+                        self.assertEqual(c.get(path).status_code, 404)
+                self.assertEqual(c.get("/healthz").status_code, 200)
 
 
 class CheckerRefusesWrongResponses(unittest.TestCase):

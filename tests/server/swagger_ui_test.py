@@ -21,6 +21,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import WebDriverWait
 
+from openapi_checker import OpenApiChecker
 from server_process import ServerProcess
 
 PASSWORD = "correct horse battery"
@@ -43,8 +44,10 @@ class SwaggerUi(unittest.TestCase):
     def setUp(self):
         self.server = ServerProcess("--docs-assets", SWAGGER_UI)
         self.username = f"browser-{secrets.token_hex(4)}"
-        created = requests.post(self.server.url("/signup"), json={"username": self.username, "password": PASSWORD},
-                                timeout=30)
+        with requests.Session() as session:
+            session.hooks["response"].append(OpenApiChecker(self.server.openapi()).requests_hook())
+            created = session.post(self.server.url("/signup"),
+                                   json={"username": self.username, "password": PASSWORD}, timeout=30)
         self.assertEqual(created.status_code, 201)
         self.profile = tempfile.mkdtemp(prefix="authcore-chromium.")
         self.browser = chromium(self.profile)
