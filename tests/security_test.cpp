@@ -252,7 +252,7 @@ TEST_CASE("hostile JSON in the header", "[security]") { check_row(GENERATE(from_
 
 TEST_CASE("hostile JSON in the payload", "[security]") { check_row(GENERATE(from_range(payload_json_rows()))); }
 
-TEST_CASE("kid selects the key, and unknown kids are refused", "[security]") {
+TEST_CASE("kid selects the key, unknown kids are refused", "[security]") {
   const auto ring =
       KeyRing::create({test_key("old"), HmacKey::from_bytes(std::string(32, 'n'), "new").value()}, "new").value();
   const std::string new_key(32, 'n');

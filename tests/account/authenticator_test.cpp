@@ -183,7 +183,7 @@ TEST_CASE("failed logins are throttled per username and per client, and the thro
   CHECK(f.auth.login("bob", "bob password", "10.0.0.4"));
 }
 
-TEST_CASE("refresh rotates, and replaying a spent token kills the session", "[authenticator]") {
+TEST_CASE("refresh rotates, replaying a spent token kills the session", "[authenticator]") {
   Fixture f;
   const TokenPair first = f.signed_up_and_logged_in();
   f.clock.advance(10s);
@@ -200,7 +200,7 @@ TEST_CASE("refresh rotates, and replaying a spent token kills the session", "[au
   CHECK(code_of(f.auth.authenticate(first.access_token)) == ErrorCode::revoked);
 }
 
-TEST_CASE("rotation keeps the session's end, and an expired session cannot refresh", "[authenticator]") {
+TEST_CASE("rotation keeps the session's end, an expired session cannot refresh", "[authenticator]") {
   AuthenticatorOptions options;
   options.refresh_ttl = 1h;
   Fixture f(options);

@@ -249,7 +249,7 @@ TEST_CASE("errors have the documented statuses and JSON details", "[server]") {
   CHECK(server.terminate() == 0);
 }
 
-TEST_CASE("refresh replay revokes the session, and logout stops both tokens", "[server]") {
+TEST_CASE("refresh replay revokes the session, logout stops both tokens", "[server]") {
   const Backend backend = GENERATE(from_range(backends()));
   INFO("backend " << backend.name);
   ServerProcess server(backend.db);

@@ -138,7 +138,7 @@ void check_unavailable(const Answer& answer) {
 
 }  // namespace
 
-TEST_CASE("unknown paths are 404, and known paths with another method are 405 with their Allow list", "[service]") {
+TEST_CASE("unknown paths are 404, known paths with another method are 405 with their Allow list", "[service]") {
   World world;
   const auto missing = send(world.service, make_request(http::verb::get, "/nowhere"));
   CHECK(missing.response.result() == http::status::not_found);
