@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
-# Installs what is missing, configures, builds and runs every test; exits
-# non-zero on any failure. With CI=true it also checks the formatting of
-# every C++ file (tests/format/check_format.sh) before building, runs
-# clang-tidy over the library (tests/tidy/check_tidy.sh), runs the package
-# tests once (ctest --preset package: install shared and static and
-# consume, the shared libraries' exports, authcore as a subproject; the
-# other test presets leave them out), builds the API reference (the docs
-# target fails on undocumented API), runs the suite under the asan
-# (ASan+UBSan) and tsan presets, a one-minute soak of authcore-server under
-# hostile load (tests/soak/soak.py), and every fuzz target for a bounded
-# time (tests/fuzz/run.sh). Each step says how long it took. A throwaway
-# PostgreSQL cluster is started for the store and server tests and removed
-# on exit, also on failure.
+# Installs what is missing (Debian packages, and the npm tools of the server
+# tests), configures, builds and runs every test; exits non-zero on any
+# failure. The dev preset runs the tests with OAuth2 client libraries, a
+# headless Chromium and the OpenAPI linter (label external). With CI=true it
+# also checks the formatting of every C++ file (tests/format/check_format.sh)
+# before building, runs clang-tidy over the library (tests/tidy/check_tidy.sh),
+# runs the package tests once (ctest --preset package: install shared and
+# static and consume, the shared libraries' exports, authcore as a
+# subproject; the other test presets leave them out), builds the API
+# reference (the docs target fails on undocumented API), runs the suite
+# under the asan (ASan+UBSan) and tsan presets without the external tests, a
+# one-minute soak of authcore-server under hostile load (tests/soak/soak.py),
+# and every fuzz target for a bounded time (tests/fuzz/run.sh). Each step
+# says how long it took. A throwaway PostgreSQL cluster is started for the
+# store and server tests and removed on exit, also on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cmake/install-deps.sh
+tests/support/npm_tools.sh install >/dev/null
 
 cleanup() { tests/support/postgres.sh destroy || true; }
 trap cleanup EXIT

@@ -87,9 +87,24 @@ int fail(const std::string& kind, const std::string& message) {
   return 2;
 }
 
+// The service's options from the flags: the docs routes, and Swagger UI's
+// files read now, so a bad --docs-assets fails at start-up.
+authcore::Result<authcore_server::ServiceOptions> service_options(const Settings& settings) {
+  authcore_server::ServiceOptions options;
+  options.docs = !settings.no_docs;
+  if (!settings.docs_assets.empty() && options.docs) {
+    auto assets = authcore_server::SwaggerUiAssets::load(settings.docs_assets);
+    if (!assets) return assets.error();
+    options.docs_assets = std::make_shared<const authcore_server::SwaggerUiAssets>(std::move(*assets));
+  }
+  return options;
+}
+
 int serve(const Settings& settings) {
   auto key = authcore_server::load_key(settings.secret_file);
   if (!key) return fail("key", key.error().message);
+  auto service_settings = service_options(settings);
+  if (!service_settings) return fail("docs-assets", service_settings.error().message);
   auto store = open_store(settings.db);
   if (!store) return fail("store", std::string(authcore::to_string(store.error().code)) + ": " + store.error().message);
 
@@ -107,7 +122,8 @@ int serve(const Settings& settings) {
   // the network threads: a durable SQLite commit waits for the disk.
   asio::thread_pool blocking(2);
   const authcore_server::Service service(
-      auth, **store, [&blocking](std::function<void()> work) { asio::post(blocking, std::move(work)); });
+      auth, **store, [&blocking](std::function<void()> work) { asio::post(blocking, std::move(work)); },
+      std::move(*service_settings));
 
   asio::io_context io(static_cast<int>(settings.threads));
   authcore_server::HttpServerConfig config;

@@ -14,16 +14,24 @@
 
 namespace authcore_server {
 
-/// Why a body could not be used: the HTTP status it maps to and the detail.
+/// What is wrong with a body, as FastAPI (pydantic) reports it in a 422:
+/// where, what, and which kind of error.
+struct FieldError {
+  std::string field;    ///< the member or form field at fault; empty for the body as a whole
+  std::string message;  ///< for people ("Field required")
+  std::string type;     ///< pydantic's error type ("missing", "string_type", "value_error")
+};
+
+/// Why a body could not be used: the HTTP status it maps to and what is wrong.
 struct BodyError {
-  int status;          ///< 400 (undecodable) or 422 (decodable, but not what the route takes)
-  std::string detail;  ///< for the {"detail": ...} body
+  int status;        ///< 400 (undecodable) or 422 (decodable, but not what the route takes)
+  FieldError error;  ///< the detail; for a 400 only `message` is set
 };
 
 /// The fields of an application/x-www-form-urlencoded body (HTML §4.10.21.7,
 /// as RFC 6749 §4.3.2 uses it): '+' is a space, percent escapes are decoded.
 /// Bad percent-encoding is 400; a field given twice is 422 (which value was
-/// meant is ambiguous, so neither is guessed).
+/// meant is ambiguous, so neither is guessed; RFC 6749 §3.2 forbids it).
 using FormFields = std::map<std::string, std::string, std::less<>>;
 std::variant<FormFields, BodyError> decode_form(std::string_view body);
 
@@ -32,8 +40,12 @@ std::variant<FormFields, BodyError> decode_form(std::string_view body);
 std::variant<nlohmann::json, BodyError> decode_json_object(std::string_view body);
 
 /// A required string member of a decoded object; nullopt when it is missing
-/// or not a string (422 for the caller).
+/// or not a string (422 for the caller: see string_member_error()).
 std::optional<std::string> string_member(const nlohmann::json& object, const char* name);
+
+/// Why string_member() found no string `name` in `object`: it is missing,
+/// or not a string.
+FieldError string_member_error(const nlohmann::json& object, const char* name);
 
 /// The media type of a Content-Type header, lower-cased, without parameters
 /// ("Application/JSON; charset=utf-8" is "application/json").

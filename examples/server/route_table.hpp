@@ -16,6 +16,10 @@
 
 namespace authcore_server {
 
+namespace openapi {
+struct Operation;
+}
+
 /// Where a handler may run.
 enum class Runs {
   /// On the network thread: CPU only, or work the handler hands off itself
@@ -45,10 +49,11 @@ class PathParameters {
 /// One row of a route table.
 template <class Handler>
 struct Route {
-  std::string_view path;  ///< "/users/me"; a "{name}" segment matches one non-empty segment
-  http::verb method;      ///< the method it serves (GET also serves HEAD)
-  Handler handler;        ///< what serves it
-  Runs runs;              ///< where the handler may run
+  std::string_view path;          ///< "/users/me"; a "{name}" segment matches one non-empty segment
+  http::verb method;              ///< the method it serves (GET also serves HEAD)
+  Handler handler;                ///< what serves it
+  Runs runs;                      ///< where the handler may run
+  const openapi::Operation& doc;  ///< its OpenAPI documentation (openapi.hpp): no route without one
 };
 
 /// True when `path` matches the route pattern `pattern`; fills `parameters`
@@ -72,12 +77,15 @@ class RouteTable {
     std::string allow;                      ///< when the path is known but not the method: its Allow list
   };
 
-  Match find(std::string_view path, http::verb method) const {
+  /// The route for `path` and `method` among those `enabled` accepts (a
+  /// predicate on a route: the others are as if absent).
+  template <class Enabled>
+  Match find(std::string_view path, http::verb method, Enabled enabled) const {
     Match match;
     std::vector<http::verb> methods;
     for (const auto* route = begin_; route != end_; ++route) {
       PathParameters parameters;
-      if (!path_matches(route->path, path, parameters)) continue;
+      if (!enabled(*route) || !path_matches(route->path, path, parameters)) continue;
       if (serves(*route, method)) {
         match.route = route;
         match.parameters = std::move(parameters);

@@ -4,6 +4,8 @@
 #include <utility>
 
 #include "authcore/bearer.hpp"
+#include "openapi.hpp"
+#include "operations.hpp"
 #include "replies.hpp"
 #include "request_decoding.hpp"
 
@@ -21,26 +23,28 @@ std::string_view path_of(const Request& request) {
   return target.substr(0, target.find('?'));
 }
 
-Response missing_field(const ReplyTo& to, const char* name) {
-  return error_reply(to, http::status::unprocessable_entity,
-                     std::string("field \"") + name + "\" is required and must be a string");
+// 422 for a required string member of `object` that is missing or not a string.
+Response invalid_member(const ReplyTo& to, const json& object, const char* name) {
+  return validation_reply(to, string_member_error(object, name));
 }
 
-// True when the body is of media type `type`; else answers 415.
-bool has_media_type(const Exchange& exchange, const Responder& respond, const char* type) {
-  if (media_type(exchange.request[http::field::content_type]) == type) return true;
-  respond(error_reply(respond.to(), http::status::unsupported_media_type, std::string("the body must be ") + type));
-  return false;
+// True when the body is of media type `type`.
+bool has_media_type(const Exchange& exchange, const char* type) {
+  return media_type(exchange.request[http::field::content_type]) == type;
 }
 
 void refuse_body(const Responder& respond, const BodyError& error) {
-  respond(error_reply(respond.to(), static_cast<http::status>(error.status), error.detail));
+  if (error.status == 422) return respond(validation_reply(respond.to(), error.error));
+  respond(error_reply(respond.to(), static_cast<http::status>(error.status), error.error.message));
 }
 
 // The JSON object a request carries; answers 415, 400 or 422 and returns
 // nullopt when there is none.
 std::optional<json> json_body(const Exchange& exchange, const Responder& respond) {
-  if (!has_media_type(exchange, respond, "application/json")) return std::nullopt;
+  if (!has_media_type(exchange, "application/json")) {
+    respond(error_reply(respond.to(), http::status::unsupported_media_type, "the body must be application/json"));
+    return std::nullopt;
+  }
   auto decoded = decode_json_object(exchange.request.body());
   if (const auto* error = std::get_if<BodyError>(&decoded)) {
     refuse_body(respond, *error);
@@ -49,15 +53,51 @@ std::optional<json> json_body(const Exchange& exchange, const Responder& respond
   return std::move(std::get<json>(decoded));
 }
 
-// The fields of a form body, likewise.
-std::optional<FormFields> form_body(const Exchange& exchange, const Responder& respond) {
-  if (!has_media_type(exchange, respond, "application/x-www-form-urlencoded")) return std::nullopt;
+Response invalid_request(const ReplyTo& to, const std::string& description) {
+  return oauth_error_reply(to, http::status::bad_request, "invalid_request", description);
+}
+
+// The fields of an OAuth2 endpoint's form body. Whatever is wrong with the
+// body (its media type, its encoding, a repeated field) is RFC 6749 §5.2's
+// invalid_request, which is answered before returning nullopt.
+std::optional<FormFields> oauth_form(const Exchange& exchange, const Responder& respond) {
+  if (!has_media_type(exchange, "application/x-www-form-urlencoded")) {
+    respond(invalid_request(respond.to(), "the body must be application/x-www-form-urlencoded"));
+    return std::nullopt;
+  }
   auto decoded = decode_form(exchange.request.body());
   if (const auto* error = std::get_if<BodyError>(&decoded)) {
-    refuse_body(respond, *error);
+    const auto& field = error->error.field;
+    respond(invalid_request(respond.to(), field.empty() ? error->error.message : field + ": " + error->error.message));
     return std::nullopt;
   }
   return std::move(std::get<FormFields>(decoded));
+}
+
+// The value of a required form field, or nullopt after answering
+// invalid_request.
+std::optional<std::string> required_field(FormFields& fields, const char* name, const Responder& respond) {
+  const auto found = fields.find(name);
+  if (found == fields.end()) {
+    respond(invalid_request(respond.to(), std::string("the ") + name + " field is required"));
+    return std::nullopt;
+  }
+  return std::move(found->second);
+}
+
+// RFC 6749 §3.3: a form's requested scope, space-separated; none (absent or
+// empty) means all of the user's, or at refresh, all of the session's.
+authcore::ScopeSet requested_scope(const FormFields& fields) {
+  const auto scope = fields.find("scope");
+  return scope == fields.end() ? authcore::ScopeSet{} : authcore::parse_scope(scope->second);
+}
+
+// `path` without its trailing slashes; nullopt when it has none, or is
+// nothing but slashes.
+std::optional<std::string> without_trailing_slashes(std::string_view path) {
+  const auto last = path.find_last_not_of('/');
+  if (last == std::string_view::npos || last + 1 == path.size()) return std::nullopt;
+  return std::string(path.substr(0, last + 1));
 }
 
 // What /signup answers (DESIGN §7).
@@ -75,35 +115,50 @@ const authcore::ScopeSet kAdminScope{"admin"};
 
 }  // namespace
 
-Service::Service(authcore::Authenticator& auth, authcore::UserStore& store, BlockingExecutor blocking,
-                 ServiceOptions options)
-    : auth_(auth), store_(store), blocking_(std::move(blocking)), options_(options) {}
-
-// DESIGN §7. Adding a route is one handler and one row (docs/server.md).
+// DESIGN §7. Adding a route is one handler, one row and its documentation
+// in operations.cpp (docs/server.md).
 const RouteTable<Service::Handler>& Service::routes() noexcept {
   static constexpr Route<Handler> kRoutes[] = {
-      {"/signup", http::verb::post, &Service::signup, Runs::network_thread},
-      {"/token", http::verb::post, &Service::token, Runs::network_thread},
-      {"/login", http::verb::post, &Service::login, Runs::network_thread},
-      {"/users/me", http::verb::get, &Service::me, Runs::store_read},
-      {"/me", http::verb::get, &Service::me, Runs::store_read},
-      {"/protected", http::verb::get, &Service::protected_hello, Runs::store_read},
-      {"/refresh", http::verb::post, &Service::refresh, Runs::blocking},
-      {"/logout", http::verb::post, &Service::logout, Runs::blocking},
-      {"/healthz", http::verb::get, &Service::healthz, Runs::store_read},
-      {"/admin/users", http::verb::get, &Service::admin_users, Runs::store_read},
+      {"/signup", http::verb::post, &Service::signup, Runs::network_thread, operations::signup},
+      {"/token", http::verb::post, &Service::token, Runs::network_thread, operations::token},
+      {"/login", http::verb::post, &Service::login, Runs::network_thread, operations::login},
+      {"/users/me", http::verb::get, &Service::me, Runs::store_read, operations::me},
+      {"/me", http::verb::get, &Service::me, Runs::store_read, operations::me},
+      {"/protected", http::verb::get, &Service::protected_hello, Runs::store_read, operations::protected_hello},
+      {"/refresh", http::verb::post, &Service::refresh, Runs::blocking, operations::refresh},
+      {"/logout", http::verb::post, &Service::logout, Runs::blocking, operations::logout},
+      {"/revoke", http::verb::post, &Service::revoke, Runs::blocking, operations::revoke},
+      {"/healthz", http::verb::get, &Service::healthz, Runs::store_read, operations::healthz},
+      {"/admin/users", http::verb::get, &Service::admin_users, Runs::store_read, operations::admin_users},
+      {"/openapi.json", http::verb::get, &Service::openapi_json, Runs::network_thread, operations::openapi_json},
+      {"/docs", http::verb::get, &Service::docs, Runs::network_thread, operations::docs},
+      {"/docs/assets/{name}", http::verb::get, &Service::docs_asset, Runs::network_thread, operations::docs_asset},
   };
   static constexpr RouteTable<Handler> kTable{kRoutes};
   return kTable;
 }
 
+Service::Service(authcore::Authenticator& auth, authcore::UserStore& store, BlockingExecutor blocking,
+                 ServiceOptions options)
+    : auth_(auth),
+      store_(store),
+      blocking_(std::move(blocking)),
+      options_(std::move(options)),
+      openapi_document_(
+          openapi::document(routes(), [this](const Route<Handler>& route) { return serves(route); }).dump()),
+      docs_page_(swagger_ui_page(options_.docs_assets != nullptr)) {}
+
+bool Service::serves(const Route<Handler>& route) const noexcept {
+  if (route.handler == &Service::docs_asset) return options_.docs && options_.docs_assets != nullptr;
+  if (route.handler == &Service::docs || route.handler == &Service::openapi_json) return options_.docs;
+  return true;
+}
+
 void Service::handle(const Request& request, std::string_view client, std::function<void(Response)> respond) const {
   const Responder responder(reply_to(request), std::move(respond));
   const std::string_view path = path_of(request);
-  auto match = routes().find(path, request.method());
-  if (match.route == nullptr && match.allow.empty()) {
-    return responder(error_reply(responder.to(), http::status::not_found, "Not Found"));
-  }
+  auto match = routes().find(path, request.method(), [this](const Route<Handler>& route) { return serves(route); });
+  if (match.route == nullptr && match.allow.empty()) return answer_unrouted(path, request, responder);
   if (match.route == nullptr) {
     auto response = error_reply(responder.to(), http::status::method_not_allowed, "Method Not Allowed");
     response.set(http::field::allow, match.allow);
@@ -112,11 +167,24 @@ void Service::handle(const Request& request, std::string_view client, std::funct
   const Route<Handler>& route = *match.route;
   Exchange exchange{request, client, path, std::move(match.parameters)};
   if (runs_inline(route.runs)) return run(route, exchange, responder);
-  try {
-    blocking_([this, &route, exchange = std::move(exchange), responder] { run(route, exchange, responder); });
-  } catch (const std::exception&) {
-    responder(error_reply(responder.to(), http::status::service_unavailable, "Service temporarily unavailable"));
+  run_blocking(responder, [this, &route, exchange = std::move(exchange), responder] {
+    (this->*route.handler)(exchange, responder);
+  });
+}
+
+// A path no route serves: 307 to the path without its trailing slashes when
+// a route serves that (FastAPI's redirect_slashes, keeping the query), else 404.
+void Service::answer_unrouted(std::string_view path, const Request& request, const Responder& respond) const {
+  const auto stripped = without_trailing_slashes(path);
+  if (stripped) {
+    const auto match =
+        routes().find(*stripped, request.method(), [this](const Route<Handler>& route) { return serves(route); });
+    if (match.route != nullptr || !match.allow.empty()) {
+      const std::string_view target = request.target();
+      return respond(redirect_reply(respond.to(), *stripped + std::string(target.substr(path.size()))));
+    }
   }
+  respond(error_reply(respond.to(), http::status::not_found, "Not Found"));
 }
 
 bool Service::runs_inline(Runs runs) const noexcept {
@@ -128,6 +196,22 @@ bool Service::runs_inline(Runs runs) const noexcept {
   return false;
 }
 
+// Work on the blocking executor that throws has served nothing: 503, as in
+// run(). An executor that refuses the work (a pool shutting down) is 503 too.
+void Service::run_blocking(const Responder& respond, std::function<void()> work) const {
+  try {
+    blocking_([respond, work = std::move(work)] {
+      try {
+        work();
+      } catch (const std::exception&) {
+        respond(unavailable(respond.to()));
+      }
+    });
+  } catch (const std::exception&) {
+    respond(unavailable(respond.to()));
+  }
+}
+
 // A handler that throws (out of memory, a pool refusing work) has served
 // nothing: its request is a 503, never a 500, and the process keeps going.
 // If it answered before throwing, that answer stands.
@@ -135,7 +219,7 @@ void Service::run(const Route<Handler>& route, const Exchange& exchange, const R
   try {
     (this->*route.handler)(exchange, respond);
   } catch (const std::exception&) {
-    respond(error_reply(respond.to(), http::status::service_unavailable, "Service temporarily unavailable"));
+    respond(unavailable(respond.to()));
   }
 }
 
@@ -144,11 +228,11 @@ void Service::signup(const Exchange& exchange, Responder respond) const {
   if (!fields) return;
   auto username = string_member(*fields, "username");
   auto password = string_member(*fields, "password");
-  if (!username) return respond(missing_field(respond.to(), "username"));
-  if (!password) return respond(missing_field(respond.to(), "password"));
+  if (!username) return respond(invalid_member(respond.to(), *fields, "username"));
+  if (!password) return respond(invalid_member(respond.to(), *fields, "password"));
   std::optional<std::string> email;
   if (const auto found = fields->find("email"); found != fields->end() && !found->is_null()) {
-    if (!found->is_string()) return respond(missing_field(respond.to(), "email"));
+    if (!found->is_string()) return respond(invalid_member(respond.to(), *fields, "email"));
     email = found->get<std::string>();
   }
   authcore::SecretBytes secret(*password);
@@ -170,23 +254,38 @@ Response Service::taken(const Responder& respond, const std::string& username) c
                      email ? "Email already registered" : "Username already registered");
 }
 
+// The OAuth2 token endpoint (RFC 6749 §3.2). Its errors are §5.2's.
 void Service::token(const Exchange& exchange, Responder respond) const {
-  auto fields = form_body(exchange, respond);
+  auto fields = oauth_form(exchange, respond);
   if (!fields) return;
-  // RFC 6749 §4.3.2: grant_type is "password"; FastAPI's form lets it be
-  // omitted, and so does this one.
-  if (const auto grant = fields->find("grant_type"); grant != fields->end() && grant->second != "password") {
-    return respond(error_reply(respond.to(), http::status::unprocessable_entity, "grant_type must be \"password\""));
+  // RFC 6749 §4.3.2 makes grant_type required; FastAPI's form lets the
+  // password grant omit it, and so does this one.
+  const auto grant = fields->find("grant_type");
+  if (grant == fields->end() || grant->second == "password") {
+    return password_grant(exchange, *fields, std::move(respond));
   }
-  const auto username = fields->find("username");
-  const auto password = fields->find("password");
-  if (username == fields->end()) return respond(missing_field(respond.to(), "username"));
-  if (password == fields->end()) return respond(missing_field(respond.to(), "password"));
-  // RFC 6749 §3.3: the requested scope, space-separated; none means all of the user's.
-  const auto scope = fields->find("scope");
-  start_login(std::move(username->second), std::move(password->second),
-              scope == fields->end() ? authcore::ScopeSet{} : authcore::parse_scope(scope->second), exchange.client,
-              std::move(respond));
+  if (grant->second == "refresh_token") return refresh_grant(exchange, *fields, std::move(respond));
+  respond(oauth_error_reply(respond.to(), http::status::bad_request, "unsupported_grant_type",
+                            "grant_type must be password or refresh_token"));
+}
+
+void Service::password_grant(const Exchange& exchange, FormFields& fields, Responder respond) const {
+  auto username = required_field(fields, "username", respond);
+  if (!username) return;
+  auto password = required_field(fields, "password", respond);
+  if (!password) return;
+  start_login(std::move(*username), std::move(*password), requested_scope(fields), exchange.client, std::move(respond),
+              &token_failure_reply);
+}
+
+// RFC 6749 §6: rotates as /refresh does, on the blocking executor (a
+// durable store write); `scope` may narrow the session's.
+void Service::refresh_grant(const Exchange& exchange, FormFields& fields, Responder respond) const {
+  auto refresh_token = required_field(fields, "refresh_token", respond);
+  if (!refresh_token) return;
+  run_blocking(respond, [this, refresh_token = std::move(*refresh_token), scopes = requested_scope(fields),
+                         client = std::string(exchange.client),
+                         respond] { finish_refresh(refresh_token, scopes, client, respond, &token_failure_reply); });
 }
 
 void Service::login(const Exchange& exchange, Responder respond) const {
@@ -194,20 +293,26 @@ void Service::login(const Exchange& exchange, Responder respond) const {
   if (!fields) return;
   auto username = string_member(*fields, "username");
   auto password = string_member(*fields, "password");
-  if (!username) return respond(missing_field(respond.to(), "username"));
-  if (!password) return respond(missing_field(respond.to(), "password"));
-  start_login(std::move(*username), std::move(*password), {}, exchange.client, std::move(respond));
+  if (!username) return respond(invalid_member(respond.to(), *fields, "username"));
+  if (!password) return respond(invalid_member(respond.to(), *fields, "password"));
+  start_login(std::move(*username), std::move(*password), {}, exchange.client, std::move(respond), &failure_reply);
 }
 
 void Service::start_login(std::string username, std::string password, authcore::ScopeSet scopes,
-                          std::string_view client, Responder respond) const {
+                          std::string_view client, Responder respond, FailureReply failure) const {
   authcore::SecretBytes secret(password);
   authcore::secure_wipe(password.data(), password.size());
   auth_.login_async(std::move(username), std::move(secret), std::string(client), std::move(scopes),
-                    [respond](authcore::Result<authcore::TokenPair> pair) {
-                      if (!pair) return respond(failure_reply(respond.to(), pair.error()));
+                    [respond, failure](authcore::Result<authcore::TokenPair> pair) {
+                      if (!pair) return respond(failure(respond.to(), pair.error()));
                       respond(token_reply(respond.to(), *pair));
                     });
+}
+
+void Service::finish_refresh(std::string_view refresh_token, const authcore::ScopeSet& scopes, std::string_view client,
+                             const Responder& respond, FailureReply failure) const {
+  const auto pair = auth_.refresh(refresh_token, client, scopes);
+  respond(pair ? token_reply(respond.to(), *pair) : failure(respond.to(), pair.error()));
 }
 
 std::optional<authcore::Claims> Service::authenticate(const Exchange& exchange, const Responder& respond,
@@ -246,15 +351,14 @@ void Service::refresh(const Exchange& exchange, Responder respond) const {
   const auto fields = json_body(exchange, respond);
   if (!fields) return;
   const auto refresh_token = string_member(*fields, "refresh_token");
-  if (!refresh_token) return respond(missing_field(respond.to(), "refresh_token"));
+  if (!refresh_token) return respond(invalid_member(respond.to(), *fields, "refresh_token"));
   // Optional, to narrow the session's scope for this pair (RFC 6749 §6).
   authcore::ScopeSet scopes;
   if (const auto scope = fields->find("scope"); scope != fields->end() && !scope->is_null()) {
-    if (!scope->is_string()) return respond(missing_field(respond.to(), "scope"));
+    if (!scope->is_string()) return respond(invalid_member(respond.to(), *fields, "scope"));
     scopes = authcore::parse_scope(scope->get_ref<const std::string&>());
   }
-  const auto pair = auth_.refresh(*refresh_token, exchange.client, scopes);
-  respond(pair ? token_reply(respond.to(), *pair) : failure_reply(respond.to(), pair.error()));
+  finish_refresh(*refresh_token, scopes, exchange.client, respond, &failure_reply);
 }
 
 void Service::logout(const Exchange& exchange, Responder respond) const {
@@ -262,6 +366,24 @@ void Service::logout(const Exchange& exchange, Responder respond) const {
   if (!bearer) return respond(not_authenticated(respond.to()));
   const auto ended = auth_.logout(bearer.token, exchange.client);
   respond(ended ? empty_reply(respond.to(), http::status::no_content) : failure_reply(respond.to(), ended.error()));
+}
+
+// RFC 7009. `token_type_hint` is not needed: the token's `typ` says what it
+// is (§2.1 lets the server ignore the hint).
+void Service::revoke(const Exchange& exchange, Responder respond) const {
+  auto fields = oauth_form(exchange, respond);
+  if (!fields) return;
+  const auto token = required_field(*fields, "token", respond);
+  if (!token) return;
+  const auto revoked = auth_.revoke(*token, exchange.client);
+  // §2.2: a token that is not valid is answered 200 too (there is nothing
+  // to revoke, and the client could do nothing with an error); a store
+  // that does not answer is 503 (§2.2.1).
+  if (!revoked) {
+    auto refused = failure_reply(respond.to(), revoked.error());
+    if (refused.result() == http::status::service_unavailable) return respond(std::move(refused));
+  }
+  respond(empty_reply(respond.to(), http::status::ok));
 }
 
 void Service::admin_users(const Exchange& exchange, Responder respond) const {
@@ -278,6 +400,25 @@ void Service::healthz(const Exchange&, Responder respond) const {
     return respond(error_reply(respond.to(), http::status::service_unavailable, "the user store is unavailable"));
   }
   respond(json_reply(respond.to(), http::status::ok, json{{"status", "ok"}}));
+}
+
+void Service::openapi_json(const Exchange&, Responder respond) const {
+  respond(content_reply(respond.to(), http::status::ok, "application/json", openapi_document_));
+}
+
+void Service::docs(const Exchange&, Responder respond) const {
+  respond(content_reply(respond.to(), http::status::ok, "text/html; charset=utf-8", docs_page_));
+}
+
+// Only the files SwaggerUiAssets read at start-up, by exact name: the
+// request names no path on disk.
+void Service::docs_asset(const Exchange& exchange, Responder respond) const {
+  const SwaggerUiFile* file = options_.docs_assets->find(exchange.parameters["name"]);
+  if (file == nullptr) return respond(error_reply(respond.to(), http::status::not_found, "Not Found"));
+  auto response = content_reply(respond.to(), http::status::ok, file->content_type, file->body);
+  response.set(http::field::cache_control, "public, max-age=3600");
+  response.set("X-Content-Type-Options", "nosniff");
+  respond(std::move(response));
 }
 
 }  // namespace authcore_server

@@ -5,6 +5,7 @@
 #define AUTHCORE_SERVER_SERVICE_HPP
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,8 +13,10 @@
 #include "authcore/authenticator.hpp"
 #include "authcore/user_store.hpp"
 #include "http_message.hpp"
+#include "request_decoding.hpp"
 #include "responder.hpp"
 #include "route_table.hpp"
+#include "swagger_ui.hpp"
 
 namespace authcore_server {
 
@@ -27,6 +30,13 @@ struct ServiceOptions {
   /// Whether the store is reached over the network (PostgreSQL): then every
   /// route that reads it runs on the blocking executor. Default false.
   bool remote_store = false;
+  /// Serve /openapi.json and Swagger UI at /docs, as FastAPI does. Default
+  /// true; when false both are 404, as unknown paths are.
+  bool docs = true;
+  /// Swagger UI's files, served at /docs/assets/ for the /docs page. Default
+  /// none: the page loads them from the jsDelivr CDN (pinned, with
+  /// Subresource Integrity), so the browser needs to reach it.
+  std::shared_ptr<const SwaggerUiAssets> docs_assets;
 };
 
 /// One request being served, as a handler sees it. The request outlives the
@@ -63,12 +73,20 @@ class Service {
   /// A handler: answers `exchange` through `respond`, now or later.
   using Handler = void (Service::*)(const Exchange& exchange, Responder respond) const;
 
-  /// Every route the service serves (DESIGN §7's table).
+  /// Every route the service can serve (DESIGN §7's table), each with its
+  /// OpenAPI documentation.
   static const RouteTable<Handler>& routes() noexcept;
+
+  /// Whether this service serves `route`: the documentation routes are off
+  /// with `ServiceOptions::docs` false, and /docs/assets/ without
+  /// `ServiceOptions::docs_assets`.
+  bool serves(const Route<Handler>& route) const noexcept;
 
  private:
   void run(const Route<Handler>& route, const Exchange& exchange, const Responder& respond) const;
+  void run_blocking(const Responder& respond, std::function<void()> work) const;
   bool runs_inline(Runs runs) const noexcept;
+  void answer_unrouted(std::string_view path, const Request& request, const Responder& respond) const;
 
   // The routes (the table is in service.cpp).
   void signup(const Exchange& exchange, Responder respond) const;
@@ -78,22 +96,37 @@ class Service {
   void protected_hello(const Exchange& exchange, Responder respond) const;
   void refresh(const Exchange& exchange, Responder respond) const;
   void logout(const Exchange& exchange, Responder respond) const;
+  void revoke(const Exchange& exchange, Responder respond) const;
   void healthz(const Exchange& exchange, Responder respond) const;
+  void openapi_json(const Exchange& exchange, Responder respond) const;
+  void docs(const Exchange& exchange, Responder respond) const;
+  void docs_asset(const Exchange& exchange, Responder respond) const;
   void admin_users(const Exchange& exchange, Responder respond) const;
+
+  // The grants of the token endpoint (RFC 6749 §4.3 and §6).
+  void password_grant(const Exchange& exchange, FormFields& fields, Responder respond) const;
+  void refresh_grant(const Exchange& exchange, FormFields& fields, Responder respond) const;
 
   /// The claims of the request's bearer token when it carries
   /// `required_scopes`; when it has none or it is refused, answers 401 (403
   /// naming the scopes when only a scope is missing) and returns nullopt.
   std::optional<authcore::Claims> authenticate(const Exchange& exchange, const Responder& respond,
                                                const authcore::ScopeSet& required_scopes = {}) const;
+  /// How a route answers an authcore failure (failure_reply, or
+  /// token_failure_reply at the token endpoint).
+  using FailureReply = Response (*)(const ReplyTo& to, const authcore::Error& error);
   void start_login(std::string username, std::string password, authcore::ScopeSet scopes, std::string_view client,
-                   Responder respond) const;
+                   Responder respond, FailureReply failure) const;
+  void finish_refresh(std::string_view refresh_token, const authcore::ScopeSet& scopes, std::string_view client,
+                      const Responder& respond, FailureReply failure) const;
   Response taken(const Responder& respond, const std::string& username) const;
 
   authcore::Authenticator& auth_;
   authcore::UserStore& store_;
   BlockingExecutor blocking_;
   ServiceOptions options_;
+  std::string openapi_document_;  // written once, from routes()
+  std::string docs_page_;
 };
 
 }  // namespace authcore_server

@@ -32,6 +32,11 @@ void add_flags(CLI::App& app, Settings& settings) {
   app.add_flag("--accept-legacy-tokens", settings.accept_legacy_tokens,
                "Also accept access tokens without a session id (tokens of an app being migrated, signed with the "
                "same key); they cannot be revoked, so use it only for a migration window");
+  app.add_flag("--no-docs", settings.no_docs, "Do not serve /docs (Swagger UI) and /openapi.json");
+  app.add_option("--docs-assets", settings.docs_assets,
+                 "Directory of npm's swagger-ui-dist: /docs loads Swagger UI from it (served at /docs/assets/) "
+                 "instead of from the jsDelivr CDN")
+      ->check(CLI::ExistingDirectory);
   app.add_option("--role-scopes", settings.role_scopes,
                  "ROLE=SCOPE[,SCOPE...]: the OAuth2 scopes a role grants, replacing its default (user=me, "
                  "admin=me,admin); repeatable")

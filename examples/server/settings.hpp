@@ -29,6 +29,8 @@ struct Settings {
   long refresh_ttl = 14 * 24 * 60 * 60;
   bool quiet = false;
   bool accept_legacy_tokens = false;
+  bool no_docs = false;                  ///< no /docs, no /openapi.json
+  std::string docs_assets;               ///< swagger-ui-dist's directory, or empty: the CDN
   std::vector<std::string> role_scopes;  ///< --role-scopes ROLE=S1,S2, as given
 };
 

@@ -134,7 +134,8 @@ struct AuthenticatorOptions {
 ///  - refresh(): rotates the refresh token (RFC 9700 §4.14.2): a spent one
 ///    presented again revokes the whole session;
 ///  - logout(): revokes the access token's session, so its access and
-///    refresh tokens stop working;
+///    refresh tokens stop working; revoke() does the same for either token
+///    (RFC 7009);
 ///  - authenticate(): verifies an access token, that its session is active
 ///    and belongs to the token's user (`sub`), and that it carries the
 ///    scopes the request needs, for every request.
@@ -204,6 +205,18 @@ class AUTHCORE_API Authenticator {
 
   /// Ends the session of `access_token`. Fails as authenticate() does.
   Result<void> logout(std::string_view access_token, std::string_view client = {});
+
+  /// Ends the session of `token`, an access or a refresh token, whichever it
+  /// is (RFC 7009 §2.1: its `typ` says which), so that both tokens of the
+  /// session stop working. A spent refresh token still names its session; a
+  /// session that has ended already is success. Unlike logout() it does not
+  /// require the session to be active. Fails with the token code of the
+  /// check for its type (malformed, invalid_signature, expired, ...),
+  /// missing_claim for a token without a session (see
+  /// AuthenticatorOptions::accept_tokens_without_session: it cannot be
+  /// revoked), or a store error. A revocation endpoint answers 200 to the
+  /// token failures too (RFC 7009 §2.2).
+  Result<void> revoke(std::string_view token, std::string_view client = {});
 
   /// The claims of `access_token` when it verifies, its session is active
   /// and belongs to the token's user (`sub`), and that user exists and is

@@ -22,7 +22,7 @@ class AUTHCORE_API SecretBytes {
   /// The longest file read_file() accepts, newline included: 64 KiB. No key
   /// needs more (HMAC hashes a longer key down to 32 bytes, RFC 2104 §3),
   /// and the bound keeps a path such as /dev/zero from exhausting memory.
-  static constexpr std::size_t max_file_bytes = 64 * 1024;
+  static constexpr std::size_t max_file_bytes = std::size_t{64} * 1024;
 
   /// An empty secret.
   SecretBytes() noexcept = default;

@@ -41,8 +41,10 @@ void check_role_scopes(const std::map<std::string, ScopeSet>& role_scopes) {
   for (const auto& [role, scopes] : role_scopes) {
     for (const auto& scope : scopes) {
       if (!detail::is_valid_scope_name(scope)) {
-        throw std::invalid_argument("role_scopes: scope \"" + scope + "\" of role \"" + role +
-                                    "\" is not an RFC 6749 scope-token of 1 to 64 characters");
+        std::string message = "role_scopes: scope \"";
+        message.append(scope).append("\" of role \"").append(role);
+        message += "\" is not an RFC 6749 scope-token of 1 to 64 characters";
+        throw std::invalid_argument(message);
       }
     }
   }
@@ -108,11 +110,10 @@ class Authenticator::Impl {
   // ---- sign-up ----
 
   // The new user, not yet hashed; the account rules and the password rules.
-  Result<User> check_signup(std::string_view username, std::string_view password,
-                            const std::optional<std::string_view>& email) const {
+  Result<User> check_signup(std::string username, std::string_view password, std::optional<std::string> email) const {
     User user;
-    user.username = std::string(username);
-    if (email) user.email = std::string(*email);
+    user.username = std::move(username);
+    user.email = std::move(email);
     auto account = detail::checked_account(std::move(user));
     if (!account) return account;
     if (auto valid = hasher_.validate_password(password); !valid) return valid.error();
@@ -232,14 +233,21 @@ class Authenticator::Impl {
   Result<void> logout(std::string_view access_token, std::string_view client) {
     const auto claims = authenticate(access_token, {});
     if (!claims) return claims.error();
-    if (!claims->session_id()) return Error{ErrorCode::missing_claim, "the token has no session to end"};
-    const std::string_view session_id = *claims->session_id();
-    if (auto ended = store_.revoke_session(session_id); !ended) {
-      return ended.error().code == ErrorCode::not_found ? revoked("the session has ended") : ended.error();
-    }
-    sessions_.forget_active(session_id);
-    emit(SecurityEventKind::logout, *claims->subject(), client, session_id);
-    return {};
+    auto ended = end_session(*claims, client);
+    if (!ended && ended.error().code == ErrorCode::not_found) return revoked("the session has ended");
+    return ended;
+  }
+
+  // RFC 7009 §2.1: the token's type is read from the token itself (its
+  // `typ`), so no hint is needed. A session that has ended already, or was
+  // purged, is what the caller asked for.
+  Result<void> revoke(std::string_view token, std::string_view client) {
+    auto claims = access_verifier_.verify(token);
+    if (!claims && claims.error().code == ErrorCode::wrong_token_type) claims = refresh_verifier_.verify(token);
+    if (!claims) return claims.error();
+    auto ended = end_session(*claims, client);
+    if (!ended && ended.error().code == ErrorCode::not_found) return {};
+    return ended;
   }
 
   // Runs on a HashGate thread. `login` may be the e-mail address.
@@ -450,6 +458,16 @@ class Authenticator::Impl {
     return TokenPair{std::move(*access_token), std::move(*refresh_token), access.ttl, grant.scope};
   }
 
+  // Revokes the session a verified token names (logout and revocation).
+  Result<void> end_session(const Claims& claims, std::string_view client) {
+    if (!claims.session_id()) return Error{ErrorCode::missing_claim, "the token has no session to end"};
+    const std::string_view session_id = *claims.session_id();
+    if (auto ended = store_.revoke_session(session_id); !ended) return ended;
+    sessions_.forget_active(session_id);
+    emit(SecurityEventKind::logout, *claims.subject(), client, session_id);
+    return {};
+  }
+
   void emit(SecurityEventKind kind, std::string_view username, std::string_view client,
             std::string_view session_id) const {
     if (!options_.on_security_event) return;
@@ -503,15 +521,15 @@ Result<User> Authenticator::checked_account(User user) { return detail::checked_
 
 Result<User> Authenticator::signup(std::string_view username, std::string_view password,
                                    std::optional<std::string_view> email) {
-  auto user = impl_->check_signup(username, password, email);
+  auto user =
+      impl_->check_signup(std::string(username), password, email ? std::optional<std::string>(*email) : std::nullopt);
   if (!user) return user.error();
   return impl_->gate().run([&] { return impl_->create_user(std::move(*user), password); });
 }
 
 void Authenticator::signup_async(std::string username, SecretBytes password, std::optional<std::string> email,
                                  std::function<void(Result<User>)> done) {
-  const std::optional<std::string_view> email_view = email ? std::optional<std::string_view>(*email) : std::nullopt;
-  auto user = impl_->check_signup(username, password.view(), email_view);
+  auto user = impl_->check_signup(std::move(username), password.view(), std::move(email));
   if (!user) {
     done(user.error());
     return;
@@ -557,6 +575,10 @@ Result<TokenPair> Authenticator::refresh(std::string_view refresh_token, std::st
 
 Result<void> Authenticator::logout(std::string_view access_token, std::string_view client) {
   return impl_->logout(access_token, client);
+}
+
+Result<void> Authenticator::revoke(std::string_view token, std::string_view client) {
+  return impl_->revoke(token, client);
 }
 
 Result<Claims> Authenticator::authenticate(std::string_view access_token) const {

@@ -47,7 +47,7 @@ std::optional<Error> first_invalid_role(const std::set<std::string>& roles) {
   for (const auto& role : roles) {
     if (!detail::is_valid_scope_name(role)) {
       return Error{ErrorCode::invalid_argument,
-                   "role \"" + role + "\" is not 1 to 64 printable ASCII characters without space, '\"' or '\\'"};
+                   "role \"" + role + R"(" is not 1 to 64 printable ASCII characters without space, '"' or '\')"};
     }
   }
   return std::nullopt;

@@ -1,7 +1,7 @@
 // The Authenticator flow on an in-memory store with a FixedClock: sign-up
 // rules, login, legacy-hash upgrade, throttling, refresh rotation and reuse
-// detection, logout, deleted users, password changes, security events, the
-// session cache, and the asynchronous entry points.
+// detection, logout and revocation, deleted users, password changes,
+// security events, the session cache, and the asynchronous entry points.
 #include "authcore/authenticator.hpp"
 
 #include <atomic>
@@ -225,6 +225,56 @@ TEST_CASE("logout stops the access and the refresh token at once", "[authenticat
   CHECK(f.auth.login("alice", "correct horse"));  // other sessions are unaffected
 }
 
+TEST_CASE("revoke ends the session of an access or a refresh token (RFC 7009)", "[authenticator]") {
+  Fixture f;
+  const TokenPair kept = f.signed_up_and_logged_in();
+  const auto login = [&f] {
+    auto pair = f.auth.login("alice", "correct horse", "10.0.0.2");
+    REQUIRE(pair);
+    return std::move(pair).value();
+  };
+  const auto check_session_ended = [&f](const TokenPair& pair) {
+    CHECK(code_of(f.auth.authenticate(pair.access_token)) == ErrorCode::revoked);
+    CHECK(code_of(f.auth.refresh(pair.refresh_token)) == ErrorCode::revoked);
+  };
+  SECTION("by its refresh token") {
+    const TokenPair pair = login();
+    REQUIRE(f.auth.revoke(pair.refresh_token, "10.0.0.2"));
+    CHECK(f.events.contains(SecurityEventKind::logout, "alice"));
+    check_session_ended(pair);
+  }
+  SECTION("by its access token") {
+    const TokenPair pair = login();
+    REQUIRE(f.auth.revoke(pair.access_token));
+    check_session_ended(pair);
+  }
+  SECTION("by a refresh token already spent: it still names its session") {
+    const TokenPair first = login();
+    const auto second = f.auth.refresh(first.refresh_token);
+    REQUIRE(second);
+    REQUIRE(f.auth.revoke(first.refresh_token));
+    check_session_ended(*second);
+  }
+  SECTION("twice: the second is success too") {
+    const TokenPair pair = login();
+    REQUIRE(f.auth.revoke(pair.refresh_token));
+    CHECK(f.auth.revoke(pair.refresh_token));
+    CHECK(f.auth.revoke(pair.access_token));
+  }
+  CHECK(f.auth.authenticate(kept.access_token));  // the user's other session lives on
+}
+
+TEST_CASE("revoke refuses tokens that are not valid with their token code and ends nothing", "[authenticator]") {
+  Fixture f;
+  const TokenPair pair = f.signed_up_and_logged_in();
+  CHECK(code_of(f.auth.revoke("garbage")) == ErrorCode::malformed);
+  CHECK(code_of(f.auth.revoke(pair.access_token + "x")) == ErrorCode::invalid_signature);
+  CHECK(code_of(f.auth.revoke(pair.refresh_token + "x")) == ErrorCode::invalid_signature);
+  f.clock.advance(16min);  // the access token has expired, the refresh token has not
+  CHECK(code_of(f.auth.revoke(pair.access_token)) == ErrorCode::expired);
+  CHECK(f.auth.refresh(pair.refresh_token));
+}
+
 TEST_CASE("an access token whose user was deleted is rejected", "[authenticator]") {
   Fixture f;
   const TokenPair pair = f.signed_up_and_logged_in();
@@ -378,6 +428,7 @@ TEST_CASE("tokens without a session are refused unless migration mode accepts th
   REQUIRE(claims);
   CHECK(claims->subject() == "johndoe");
   CHECK(code_of(migrating.auth.logout(legacy)) == ErrorCode::missing_claim);  // nothing to end
+  CHECK(code_of(migrating.auth.revoke(legacy)) == ErrorCode::missing_claim);
   CHECK(migrating.auth.authenticate(legacy, {"me"}));  // no scope claim: its user's roles' scopes
   CHECK(code_of(migrating.auth.authenticate(legacy, {"admin"})) == ErrorCode::insufficient_scope);
   REQUIRE(migrating.store.set_disabled("johndoe", true));

@@ -15,8 +15,12 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
 #include <random>
 #include <stdexcept>
 #include <thread>
@@ -80,6 +84,22 @@ unsigned short read_port(int fd) {
   return static_cast<unsigned short>(std::stoi(line.substr(colon + 1)));
 }
 
+// With $AUTHCORE_TEST_REPLY_LOG (a directory), every reply of request() is
+// appended there as a JSON line, for tests/server/check_replies.py to
+// validate against the server's OpenAPI document (`docs`: whether the server
+// serves its documentation routes, i.e. ran without --no-docs).
+void record(const std::string& method, const std::string& target, const HttpReply& reply, bool docs) {
+  const char* directory = std::getenv("AUTHCORE_TEST_REPLY_LOG");
+  if (directory == nullptr || *directory == '\0') return;
+  const nlohmann::json line{{"method", method},         {"target", target},   {"status", reply.status},
+                            {"headers", reply.headers}, {"body", reply.body}, {"docs", docs}};
+  static std::mutex mutex;
+  const std::lock_guard lock(mutex);
+  std::filesystem::create_directories(directory);
+  std::ofstream out(std::string(directory) + "/replies-" + std::to_string(::getpid()) + ".jsonl", std::ios::app);
+  out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
+
 }  // namespace
 
 nlohmann::json HttpReply::json() const { return nlohmann::json::parse(body, nullptr, false); }
@@ -119,6 +139,7 @@ ServerProcess::ServerProcess(const std::string& db, std::vector<std::string> ext
   if (::pipe(out) != 0) throw std::runtime_error("pipe failed");
   std::vector<std::string> arguments{AUTHCORE_SERVER_BINARY, "--port", "0", "--db", db, "--quiet"};
   arguments.insert(arguments.end(), extra.begin(), extra.end());
+  docs_ = std::find(extra.begin(), extra.end(), "--no-docs") == extra.end();
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
@@ -179,7 +200,9 @@ HttpReply ServerProcess::request(const std::string& method, const std::string& t
   request.body() = body;
   request.prepare_payload();
   http::write(stream, request);
-  return read_reply(stream, request.method() == http::verb::head);
+  auto reply = read_reply(stream, request.method() == http::verb::head);
+  record(method, target, reply, docs_);
+  return reply;
 }
 
 HttpReply ServerProcess::post_json(const std::string& target, const nlohmann::json& body,

@@ -48,7 +48,9 @@ class ServerProcess {
   /// Sends SIGTERM and returns the exit status (-1 when killed by a signal).
   int terminate();
 
-  /// One request on a new connection; `headers` are added as given.
+  /// One request on a new connection; `headers` are added as given. With
+  /// $AUTHCORE_TEST_REPLY_LOG set to a directory, the reply is also
+  /// recorded there (tests/server/check_replies.py validates every one).
   HttpReply request(const std::string& method, const std::string& target, const std::string& body = {},
                     const std::map<std::string, std::string>& headers = {}) const;
   HttpReply post_json(const std::string& target, const nlohmann::json& body,
@@ -61,6 +63,7 @@ class ServerProcess {
  private:
   pid_t pid_ = -1;
   unsigned short port_ = 0;
+  bool docs_ = true;  // serves /docs and /openapi.json (no --no-docs)
 };
 
 /// A username no other test (or run) uses: the PostgreSQL database is shared.

@@ -134,9 +134,15 @@ TEST_CASE("errors have the documented statuses and JSON details", "[server]") {
   SECTION("credentials") {
     const auto wrong = server.post_form("/token", "username=" + account.username + "&password=wrong");
     CHECK(wrong.status == 401);
-    CHECK(wrong.json() == json{{"detail", "Incorrect username or password"}});
+    CHECK(wrong.json() == json{{"detail", "Incorrect username or password"},
+                               {"error", "invalid_grant"},
+                               {"error_description", "Incorrect username or password"}});
     CHECK(wrong.header("WWW-Authenticate") == "Bearer");
+    CHECK(wrong.header("Cache-Control") == "no-store");
     CHECK(server.post_form("/token", "username=nobody-here&password=x").status == 401);
+    const auto wrong_json = server.post_json("/login", {{"username", account.username}, {"password", "wrong"}});
+    CHECK(wrong_json.status == 401);
+    CHECK(wrong_json.json() == json{{"detail", "Incorrect username or password"}});
     const auto taken = server.post_json("/signup", {{"username", account.username}, {"password", "other pw"}});
     CHECK(taken.status == 409);
     CHECK(taken.json()["detail"] == "Username already registered");
@@ -158,14 +164,45 @@ TEST_CASE("errors have the documented statuses and JSON details", "[server]") {
     CHECK(server.request("POST", "/signup", R"({"username":"bob","password":"x"})", {{"Content-Type", "text/plain"}})
               .status == 415);
     CHECK(server.request("POST", "/signup", R"({"username":"bob","password":"x"})").status == 415);
-    CHECK(server.request("POST", "/token", "username=a&password=b", as_json).status == 415);
-    CHECK(server.post_form("/token", "username=a&password=%zz").status == 400);  // bad percent-encoding
-    CHECK(server.post_form("/token", "username=a&password=%4").status == 400);
-    CHECK(server.post_form("/token", "username=a&username=b&password=c").status == 422);  // duplicate field
-    CHECK(server.post_form("/token", "password=c").status == 422);                        // missing username
-    CHECK(server.post_form("/token", "username=a&password=c&grant_type=client_credentials").status == 422);
     CHECK(server.post_json("/refresh", {{"token", "x"}}).status == 422);
     CHECK(server.post_json("/refresh", {{"refresh_token", 7}}).status == 422);
+    const auto missing = server.post_json("/login", {{"username", "bob"}});
+    CHECK(missing.status == 422);
+    CHECK(missing.json() ==
+          json{{"detail", {{{"loc", {"body", "password"}}, {"msg", "Field required"}, {"type", "missing"}}}}});
+  }
+  SECTION("the OAuth2 endpoints' malformed requests are RFC 6749 §5.2 invalid_request") {
+    const std::map<std::string, std::string> as_json{{"Content-Type", "application/json"}};
+    const std::pair<std::string, HttpReply> refused[] = {
+        {"wrong media type", server.request("POST", "/token", "username=a&password=b", as_json)},
+        {"bad percent-encoding", server.post_form("/token", "username=a&password=%zz")},
+        {"truncated percent-encoding", server.post_form("/token", "username=a&password=%4")},
+        {"repeated field", server.post_form("/token", "username=a&username=b&password=c")},
+        {"repeated grant_type", server.post_form("/token", "grant_type=password&grant_type=password&username=a")},
+        {"no username", server.post_form("/token", "password=c")},
+        {"no password", server.post_form("/token", "grant_type=password&username=a")},
+        {"no refresh_token", server.post_form("/token", "grant_type=refresh_token&scope=me")},
+        {"revoke without token", server.post_form("/revoke", "token_type_hint=refresh_token")},
+        {"revoke with two tokens", server.post_form("/revoke", "token=a&token=b")},
+        {"revoke as JSON", server.request("POST", "/revoke", R"({"token":"a"})", as_json)},
+    };
+    for (const auto& [what, reply] : refused) {
+      INFO(what);
+      CHECK(reply.status == 400);
+      CHECK(reply.json()["error"] == "invalid_request");
+      CHECK(reply.json()["error_description"] == reply.json()["detail"]);
+      CHECK(reply.header("Cache-Control") == "no-store");
+      CHECK(reply.header("Pragma") == "no-cache");
+    }
+    for (const std::string grant : {"client_credentials", "authorization_code", "", "PASSWORD"}) {
+      INFO("grant_type=" << grant);
+      const auto unsupported = server.post_form("/token", "grant_type=" + grant + "&username=a&password=b");
+      CHECK(unsupported.status == 400);
+      CHECK(unsupported.json()["error"] == "unsupported_grant_type");
+    }
+    // error_description keeps to RFC 6749 §5.2's characters, whatever the client sent.
+    const auto odd = server.post_form("/token", "%22%5C%C3%A9=1&%22%5C%C3%A9=2");
+    CHECK(odd.json()["error_description"] == "????: the form field is given more than once");
   }
   SECTION("sizes") {
     const auto oversize = server.post_json("/signup", {{"username", "big"}, {"password", std::string(70'000, 'x')}});
@@ -184,6 +221,10 @@ TEST_CASE("errors have the documented statuses and JSON details", "[server]") {
     CHECK(wrong_method.status == 405);
     CHECK(wrong_method.header("Allow") == "GET, HEAD");  // HEAD is served wherever GET is
     CHECK(server.request("GET", "/token").header("Allow") == "POST");
+    const auto slash = server.get("/users/me/?x=1");
+    CHECK(slash.status == 307);
+    CHECK(slash.header("Location") == "/users/me?x=1");
+    CHECK(server.get("/nope/").status == 404);
     CHECK(server.get("/healthz?verbose=1").status == 200);
     const auto head = server.request("HEAD", "/healthz");
     CHECK(head.status == 200);
@@ -248,6 +289,94 @@ TEST_CASE("refresh replay revokes the session, logout stops both tokens", "[serv
     check_invalid_token(server.post_json("/refresh", {{"refresh_token", account.refresh_token}}));
   }
   CHECK(server.terminate() == 0);
+}
+
+TEST_CASE("the token endpoint's refresh grant rotates as /refresh does (RFC 6749 §6)", "[server]") {
+  const Backend backend = GENERATE(from_range(backends()));
+  INFO("backend " << backend.name);
+  ServerProcess server(backend.db);
+  const Account account = signed_up_and_logged_in(server);
+
+  const auto rotated =
+      server.post_form("/token", "grant_type=refresh_token&refresh_token=" + account.refresh_token + "&scope=");
+  REQUIRE(rotated.status == 200);
+  CHECK(rotated.header("Cache-Control") == "no-store");
+  CHECK(rotated.header("Pragma") == "no-cache");
+  CHECK(rotated.json()["token_type"] == "bearer");
+  CHECK(rotated.json()["refresh_token"] != account.refresh_token);
+  CHECK(server.get("/users/me", rotated.json()["access_token"]).status == 200);
+
+  // The spent one again: invalid_grant, and the whole session is revoked.
+  const auto replayed = server.post_form("/token", "grant_type=refresh_token&refresh_token=" + account.refresh_token);
+  CHECK(replayed.status == 400);
+  CHECK(replayed.json()["error"] == "invalid_grant");
+  CHECK(replayed.json()["detail"].is_string());
+  CHECK(replayed.header("WWW-Authenticate").empty());
+  check_invalid_token(server.get("/users/me", rotated.json()["access_token"]));
+  const auto successor = server.post_form(
+      "/token", "grant_type=refresh_token&refresh_token=" + rotated.json()["refresh_token"].get<std::string>());
+  CHECK(successor.status == 400);
+  CHECK(successor.json()["error"] == "invalid_grant");
+
+  for (const std::string& bad : {std::string("garbage"), account.access_token}) {
+    const auto refused = server.post_form("/token", "grant_type=refresh_token&refresh_token=" + bad);
+    CHECK(refused.status == 400);
+    CHECK(refused.json()["error"] == "invalid_grant");
+  }
+  CHECK(server.terminate() == 0);
+}
+
+TEST_CASE("/revoke ends the session of an access or refresh token, and answers 200 to any token (RFC 7009)",
+          "[server]") {
+  const Backend backend = GENERATE(from_range(backends()));
+  INFO("backend " << backend.name);
+  ServerProcess server(backend.db);
+
+  SECTION("a refresh token, with its hint") {
+    const Account account = signed_up_and_logged_in(server);
+    const auto revoked =
+        server.post_form("/revoke", "token=" + account.refresh_token + "&token_type_hint=refresh_token");
+    CHECK(revoked.status == 200);
+    CHECK(revoked.body.empty());
+    check_invalid_token(server.get("/users/me", account.access_token));
+    check_invalid_token(server.post_json("/refresh", {{"refresh_token", account.refresh_token}}));
+  }
+  SECTION("an access token, with a wrong hint (the token says what it is)") {
+    const Account account = signed_up_and_logged_in(server);
+    CHECK(server.post_form("/revoke", "token=" + account.access_token + "&token_type_hint=refresh_token").status ==
+          200);
+    check_invalid_token(server.get("/users/me", account.access_token));
+    check_invalid_token(server.post_json("/refresh", {{"refresh_token", account.refresh_token}}));
+  }
+  SECTION("tokens that are not valid, and an already revoked one") {
+    const Account account = signed_up_and_logged_in(server);
+    for (const std::string& token :
+         {std::string("garbage"), std::string(), account.access_token + "x", std::string(9000, 'a')}) {
+      CHECK(server.post_form("/revoke", "token=" + token + "&token_type_hint=unknown_kind").status == 200);
+    }
+    CHECK(server.get("/users/me", account.access_token).status == 200);  // none of them touched the session
+    CHECK(server.post_form("/revoke", "token=" + account.access_token).status == 200);
+    CHECK(server.post_form("/revoke", "token=" + account.access_token).status == 200);
+  }
+  CHECK(server.terminate() == 0);
+}
+
+TEST_CASE("the docs routes go with --no-docs, and a bad --docs-assets stops the start", "[server]") {
+  {
+    ServerProcess server(temporary_database());
+    CHECK(server.get("/openapi.json").json()["openapi"] == "3.1.0");
+    CHECK(server.get("/docs").header("Content-Type") == "text/html; charset=utf-8");
+  }
+  {
+    ServerProcess server(temporary_database(), {"--no-docs"});
+    CHECK(server.get("/openapi.json").status == 404);
+    CHECK(server.get("/docs").status == 404);
+    CHECK(server.get("/healthz").status == 200);
+  }
+  const std::string empty = temporary_database();  // a path in a fresh, empty directory
+  const std::string directory = empty.substr(0, empty.rfind('/'));
+  CHECK_THROWS_WITH(ServerProcess(temporary_database(), {"--docs-assets", directory}),
+                    Catch::Contains("did not start"));
 }
 
 TEST_CASE("an expired access token is refused", "[server]") {
@@ -434,10 +563,13 @@ TEST_CASE("accounts over HTTP: e-mail logins, taken addresses, disabled users", 
     with_store(backend, [&](authcore::UserStore& store) { REQUIRE(store.set_disabled(username, true)); });
     const auto inactive = server.post_form("/token", "username=" + username + "&password=correct+horse+battery");
     CHECK(inactive.status == 400);
-    CHECK(inactive.json() == json{{"detail", "Inactive user"}});
+    CHECK(inactive.json() ==
+          json{{"detail", "Inactive user"}, {"error", "invalid_grant"}, {"error_description", "Inactive user"}});
     const auto wrong = server.post_form("/token", "username=" + username + "&password=wrong");
     CHECK(wrong.status == 401);
-    CHECK(wrong.json() == json{{"detail", "Incorrect username or password"}});
+    CHECK(wrong.json() == json{{"detail", "Incorrect username or password"},
+                               {"error", "invalid_grant"},
+                               {"error_description", "Incorrect username or password"}});
     // Disabling revoked the sessions: refused at once on SQLite, within the
     // cache's staleness (1 s) on PostgreSQL.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
@@ -566,7 +698,8 @@ TEST_CASE("authctl disables a user while the server runs on the same SQLite file
   REQUIRE(disabled.exit_code == 0);
   check_invalid_token(server.get("/users/me", account.access_token));  // the very next request
   const auto inactive = server.post_form("/token", "username=" + account.username + "&password=correct+horse+battery");
-  CHECK(inactive.json() == json{{"detail", "Inactive user"}});
+  CHECK(inactive.json() ==
+        json{{"detail", "Inactive user"}, {"error", "invalid_grant"}, {"error_description", "Inactive user"}});
   const auto listed = run_process({AUTHCTL_BINARY, "--db", db, "user", "show", account.username});
   REQUIRE(listed.exit_code == 0);
   CHECK(json::parse(listed.out)["disabled"] == true);

@@ -1,13 +1,21 @@
 // authcore-server's request pipeline without sockets (examples/server's
-// Service): the route table's 404/405/HEAD rules, and that every request is
-// answered exactly once, also when a handler throws or its work is dropped.
+// Service): the route table's 404/405/HEAD rules and trailing-slash
+// redirects, that the OpenAPI document has exactly the table's routes, the
+// docs routes and their switches, and that every request is answered
+// exactly once, also when a handler throws or its work is dropped.
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <future>
+#include <iterator>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <utility>
 
 #include "authcore/authcore.hpp"
+#include "openapi.hpp"
 #include "service.hpp"
 #include "support/catch.hpp"
 
@@ -81,9 +89,11 @@ authcore::AuthenticatorOptions fast_options() {
   return options;
 }
 
+void run_now(std::function<void()> work) { work(); }
+
 struct World {
-  explicit World(BlockingExecutor blocking = [](std::function<void()> work) { work(); })
-      : service(auth, store, std::move(blocking)) {}
+  explicit World(BlockingExecutor blocking = run_now, ServiceOptions options = {})
+      : service(auth, store, std::move(blocking), std::move(options)) {}
 
   ThrowingStore store;
   authcore::Authenticator auth{store, authcore::HmacKey::from_bytes("service-test-key-0123456789abcdef").value(),
@@ -235,4 +245,232 @@ TEST_CASE("work the blocking executor refuses or drops is answered 503 exactly o
       for (auto& thread : threads) thread.join();
     }
   }
+}
+
+TEST_CASE("a known path with trailing slashes redirects 307 to the path without them", "[service]") {
+  World world;
+  struct Row {
+    http::verb method;
+    const char* target;
+    const char* location;
+  };
+  const auto row = GENERATE(values<Row>({
+      {http::verb::get, "/users/me/", "/users/me"},
+      {http::verb::head, "/users/me/", "/users/me"},
+      {http::verb::get, "/users/me//?x=1&y=2", "/users/me?x=1&y=2"},
+      {http::verb::post, "/token/", "/token"},
+      {http::verb::delete_, "/users/me/", "/users/me"},  // the path is known: the redirect target then says 405
+  }));
+  INFO(http::to_string(row.method) << " " << row.target);
+  const auto answer = send(world.service, make_request(row.method, row.target));
+  CHECK(answer.calls == 1);
+  CHECK(answer.response.result() == http::status::temporary_redirect);
+  CHECK(answer.response[http::field::location] == row.location);
+  CHECK(answer.response.body().empty());
+}
+
+TEST_CASE("an unknown path with a trailing slash, or the root, is 404", "[service]") {
+  World world;
+  const auto target = GENERATE(as<std::string>{}, "/nowhere/", "/", "//", "//users/me/", "/users/me/x/");
+  INFO(target);
+  const auto answer = send(world.service, make_request(http::verb::get, target));
+  CHECK(answer.response.result() == http::status::not_found);
+  CHECK(body_of(answer.response) == json{{"detail", "Not Found"}});
+}
+
+namespace {
+
+// A directory standing in for npm's swagger-ui-dist: the three files /docs
+// serves, and one it must not.
+struct AssetsDirectory {
+  std::filesystem::path path;
+  AssetsDirectory() {
+    char pattern[] = "/tmp/authcore-swagger-ui.XXXXXX";
+    REQUIRE(::mkdtemp(pattern) != nullptr);
+    path = pattern;
+    write("swagger-ui-bundle.js", "window.SwaggerUIBundle = function () {};");
+    write("swagger-ui.css", "body { margin: 0 }");
+    write("favicon-32x32.png", std::string("\x89PNG\r\n\x1a\n", 8));
+    write("package.json", R"({"name": "swagger-ui-dist"})");
+  }
+  ~AssetsDirectory() { std::filesystem::remove_all(path); }
+  void write(const std::string& name, const std::string& bytes) const {
+    std::ofstream(path / name, std::ios::binary) << bytes;
+  }
+};
+
+ServiceOptions with_assets(const AssetsDirectory& directory) {
+  auto assets = SwaggerUiAssets::load(directory.path.string());
+  REQUIRE(assets);
+  ServiceOptions options;
+  options.docs_assets = std::make_shared<const SwaggerUiAssets>(std::move(*assets));
+  return options;
+}
+
+json openapi_of(const World& world) {
+  const auto answer = send(world.service, make_request(http::verb::get, "/openapi.json"));
+  REQUIRE(answer.response.result() == http::status::ok);
+  CHECK(answer.response[http::field::content_type] == "application/json");
+  return body_of(answer.response);
+}
+
+std::string lower(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("/openapi.json documents every route of the table, and nothing else", "[service][openapi]") {
+  const AssetsDirectory directory;
+  const World world(run_now, with_assets(directory));
+  const json document = openapi_of(world);
+  CHECK(document["openapi"] == "3.1.0");
+  std::size_t routes = 0;
+  for (const auto& route : Service::routes()) {
+    ++routes;
+    const std::string path(route.path);
+    const std::string method = lower(std::string(http::to_string(route.method)));
+    INFO(method << " " << path);
+    REQUIRE(document["paths"].contains(path));
+    REQUIRE(document["paths"][path].contains(method));
+    const json& operation = document["paths"][path][method];
+    CHECK(operation["responses"].contains("503"));
+    // A route that needs a bearer token says so, and documents its 401.
+    if (operation["security"].empty()) continue;
+    // ... and the scopes it needs (a 403 when the token lacks one).
+    CHECK(operation["security"] == json::array({{{"OAuth2PasswordBearer", json(route.doc.scopes)}}}));
+    CHECK(operation["responses"].contains("403") == !route.doc.scopes.empty());
+    CHECK(operation["responses"].contains("401"));
+  }
+  std::size_t operations = 0;
+  for (const auto& [path, methods] : document["paths"].items()) operations += methods.size();
+  CHECK(operations == routes);
+  const json flow = document["components"]["securitySchemes"]["OAuth2PasswordBearer"]["flows"]["password"];
+  CHECK(flow["tokenUrl"] == "/token");
+  CHECK(flow["refreshUrl"] == "/token");
+  CHECK(document["paths"]["/users/me"]["get"]["operationId"] == "read_users_me_users_me_get");
+}
+
+TEST_CASE("without --docs-assets /docs loads Swagger UI from the CDN and /docs/assets/ is absent",
+          "[service][openapi]") {
+  const World world;
+  const auto page = send(world.service, make_request(http::verb::get, "/docs"));
+  REQUIRE(page.response.result() == http::status::ok);
+  CHECK(page.response[http::field::content_type] == "text/html; charset=utf-8");
+  const std::string& html = page.response.body();
+  CHECK(html.find("https://cdn.jsdelivr.net/npm/swagger-ui-dist@" + std::string(kSwaggerUiVersion) +
+                  "/swagger-ui-bundle.js\" integrity=\"sha384-") != std::string::npos);
+  CHECK(html.find("url: '/openapi.json'") != std::string::npos);
+  CHECK(html.find("/docs/assets/") == std::string::npos);
+  CHECK(send(world.service, make_request(http::verb::get, "/docs/assets/swagger-ui.css")).response.result() ==
+        http::status::not_found);
+  CHECK_FALSE(openapi_of(world)["paths"].contains("/docs/assets/{name}"));
+}
+
+TEST_CASE("with --docs-assets only Swagger UI's three files are served, by exact name", "[service][openapi]") {
+  const AssetsDirectory directory;
+  const World world(run_now, with_assets(directory));
+  const auto page = send(world.service, make_request(http::verb::get, "/docs"));
+  CHECK(page.response.body().find(R"(<script src="/docs/assets/swagger-ui-bundle.js">)") != std::string::npos);
+  CHECK(page.response.body().find("cdn.jsdelivr.net") == std::string::npos);
+
+  struct Served {
+    const char* name;
+    const char* content_type;
+  };
+  const auto served = GENERATE(values<Served>({{"swagger-ui-bundle.js", "text/javascript; charset=utf-8"},
+                                               {"swagger-ui.css", "text/css; charset=utf-8"},
+                                               {"favicon-32x32.png", "image/png"}}));
+  const auto file = send(world.service, make_request(http::verb::get, std::string("/docs/assets/") + served.name));
+  CHECK(file.response.result() == http::status::ok);
+  CHECK(file.response[http::field::content_type] == served.content_type);
+  CHECK(file.response["X-Content-Type-Options"] == "nosniff");
+  std::ifstream in(directory.path / served.name, std::ios::binary);
+  CHECK(file.response.body() == std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()));
+
+  const auto refused = GENERATE(as<std::string>{}, "/docs/assets/package.json", "/docs/assets/..%2fpackage.json",
+                                "/docs/assets/%2e%2e", "/docs/assets/../package.json", "/docs/assets/./swagger-ui.css",
+                                "/docs/assets/SWAGGER-UI.CSS", "/docs/assets/swagger-ui.css%00");
+  INFO(refused);
+  const auto answer = send(world.service, make_request(http::verb::get, refused));
+  CHECK(answer.response.result() == http::status::not_found);
+  CHECK(body_of(answer.response) == json{{"detail", "Not Found"}});
+}
+
+TEST_CASE("SwaggerUiAssets::load refuses a directory without the files, or with huge or odd ones",
+          "[service][openapi]") {
+  const AssetsDirectory directory;
+  SECTION("a file missing") {
+    std::filesystem::remove(directory.path / "swagger-ui.css");
+    const auto loaded = SwaggerUiAssets::load(directory.path.string());
+    REQUIRE_FALSE(loaded);
+    CHECK(loaded.error().code == authcore::ErrorCode::not_found);
+    CHECK(loaded.error().message.find("swagger-ui.css") != std::string::npos);
+  }
+  SECTION("a file over the cap") {
+    std::filesystem::resize_file(directory.path / "swagger-ui-bundle.js", SwaggerUiAssets::max_file_bytes + 1);
+    const auto loaded = SwaggerUiAssets::load(directory.path.string());
+    REQUIRE_FALSE(loaded);
+    CHECK(loaded.error().code == authcore::ErrorCode::invalid_argument);
+  }
+  SECTION("a directory where a file should be") {
+    std::filesystem::remove(directory.path / "favicon-32x32.png");
+    std::filesystem::create_directory(directory.path / "favicon-32x32.png");
+    const auto loaded = SwaggerUiAssets::load(directory.path.string());
+    REQUIRE_FALSE(loaded);
+    CHECK(loaded.error().code == authcore::ErrorCode::invalid_argument);
+  }
+  SECTION("no such directory") {
+    const auto loaded = SwaggerUiAssets::load((directory.path / "nowhere").string());
+    REQUIRE_FALSE(loaded);
+    CHECK(loaded.error().code == authcore::ErrorCode::not_found);
+  }
+}
+
+TEST_CASE("with docs off, /docs, /openapi.json and /docs/assets/ are unknown paths", "[service][openapi]") {
+  const AssetsDirectory directory;
+  ServiceOptions options = with_assets(directory);
+  options.docs = false;
+  const World world(run_now, std::move(options));
+  const auto request = GENERATE(values<std::pair<http::verb, std::string>>({
+      {http::verb::get, "/docs"},
+      {http::verb::get, "/openapi.json"},
+      {http::verb::head, "/openapi.json"},
+      {http::verb::post, "/docs"},
+      {http::verb::get, "/docs/"},
+      {http::verb::get, "/docs/assets/swagger-ui.css"},
+  }));
+  INFO(http::to_string(request.first) << " " << request.second);
+  const auto answer = send(world.service, make_request(request.first, request.second));
+  CHECK(answer.response.result() == http::status::not_found);
+}
+
+TEST_CASE("422s are FastAPI's validation errors, with the field's location", "[service]") {
+  World world;
+  struct Row {
+    const char* body;
+    json error;
+  };
+  const auto row = GENERATE(values<Row>({
+      {R"({"username":"bob"})", {{"loc", {"body", "password"}}, {"msg", "Field required"}, {"type", "missing"}}},
+      {R"({"username":42,"password":"x"})",
+       {{"loc", {"body", "username"}}, {"msg", "Input should be a valid string"}, {"type", "string_type"}}},
+      {R"({"username":"bob","password":"x","email":5})",
+       {{"loc", {"body", "email"}}, {"msg", "Input should be a valid string"}, {"type", "string_type"}}},
+      {R"(["username","password"])",
+       {{"loc", {"body"}},
+        {"msg", "Input should be a valid dictionary or object to extract fields from"},
+        {"type", "model_attributes_type"}}},
+      {R"({"username":"a","username":"b","password":"x"})",
+       {{"loc", {"body", "username"}}, {"msg", "the member is given more than once"}, {"type", "value_error"}}},
+      {R"({"username":"b","password":"x"})",
+       {{"loc", {"body"}},
+        {"msg", "a username is 3 to 64 characters of A-Z a-z 0-9 . _ - or an e-mail address"},
+        {"type", "value_error"}}},
+  }));
+  INFO(row.body);
+  const auto answer = send(world.service, make_request(http::verb::post, "/signup", row.body, "application/json"));
+  CHECK(answer.response.result() == http::status::unprocessable_entity);
+  CHECK(body_of(answer.response) == json{{"detail", json::array({row.error})}});
 }
