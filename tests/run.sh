@@ -5,7 +5,8 @@
 # test presets leave them out), builds the API reference (the docs target
 # fails on undocumented API), runs the suite under the asan (ASan+UBSan) and
 # tsan presets, a one-minute soak of authcore-server under hostile load
-# (tests/soak/soak.py), and every fuzz target for a bounded time
+# (tests/soak/soak.py) and a shorter one over TLS, and every fuzz target for
+# a bounded time
 # (tests/fuzz/run.sh). A throwaway PostgreSQL cluster is started for the
 # store and server tests and removed on exit, also on failure.
 set -euo pipefail
@@ -57,6 +58,7 @@ if [ "${CI:-}" = true ]; then
   run_preset asan
   run_preset tsan
   /usr/bin/python3 tests/soak/soak.py build/dev/examples/server/authcore-server 60
+  /usr/bin/python3 tests/soak/soak.py build/dev/examples/server/authcore-server 45 --tls
   tests/fuzz/run.sh
 fi
 echo "tests/run.sh: all tests passed"

@@ -68,7 +68,7 @@ json user_json(const authcore::User& user) {
 
 Service::Service(authcore::Authenticator& auth, authcore::UserStore& store, BlockingExecutor blocking,
                  ServiceOptions options)
-    : auth_(auth), store_(store), blocking_(std::move(blocking)), options_(options) {}
+    : auth_(auth), store_(store), blocking_(std::move(blocking)), options_(std::move(options)) {}
 
 // DESIGN §7. Adding a route is one handler and one row (docs/server.md).
 const RouteTable<Service::Handler>& Service::routes() noexcept {
@@ -82,19 +82,24 @@ const RouteTable<Service::Handler>& Service::routes() noexcept {
       {"/refresh", http::verb::post, &Service::refresh, Runs::blocking},
       {"/logout", http::verb::post, &Service::logout, Runs::blocking},
       {"/healthz", http::verb::get, &Service::healthz, Runs::store_read},
+      {"/livez", http::verb::get, &Service::livez, Runs::network_thread},
+      {"/readyz", http::verb::get, &Service::readyz, Runs::store_read},
   };
   static constexpr RouteTable<Handler> kTable{kRoutes};
   return kTable;
 }
 
 void Service::handle(const Request& request, std::string_view client, std::function<void(Response)> respond) const {
-  const Responder responder(reply_to(request), std::move(respond));
+  const Responder responder(reply_to(request), options_.cors.decorating(request, std::move(respond)));
   const std::string_view path = path_of(request);
   auto match = routes().find(path, request.method());
   if (match.route == nullptr && match.allow.empty()) {
     return responder(error_reply(responder.to(), http::status::not_found, "Not Found"));
   }
   if (match.route == nullptr) {
+    if (auto preflight = options_.cors.preflight(request, match.allow, responder.to())) {
+      return responder(std::move(*preflight));
+    }
     auto response = error_reply(responder.to(), http::status::method_not_allowed, "Method Not Allowed");
     response.set(http::field::allow, match.allow);
     return responder(std::move(response));
@@ -236,6 +241,26 @@ void Service::healthz(const Exchange&, Responder respond) const {
     return respond(error_reply(respond.to(), http::status::service_unavailable, "the user store is unavailable"));
   }
   respond(json_reply(respond.to(), http::status::ok, json{{"status", "ok"}}));
+}
+
+// Liveness (a process that answers is alive): no store call, so a database
+// outage never gets a healthy process restarted.
+void Service::livez(const Exchange&, Responder respond) const {
+  respond(json_reply(respond.to(), http::status::ok, json{{"status", "ok"}}));
+}
+
+// Readiness: whether this instance can serve a login now. The detail names
+// each check by its outcome (an ErrorCode name, never a store's message,
+// which may carry host names).
+void Service::readyz(const Exchange&, Responder respond) const {
+  const auto alive = store_.ping();
+  const bool keys = !options_.keys_loaded || options_.keys_loaded();
+  const json checks{{"store", alive ? "ok" : std::string(authcore::to_string(alive.error().code))},
+                    {"keys", keys ? "ok" : "not loaded"}};
+  if (alive && keys)
+    return respond(json_reply(respond.to(), http::status::ok, json{{"status", "ok"}, {"checks", checks}}));
+  respond(
+      json_reply(respond.to(), http::status::service_unavailable, json{{"detail", "not ready"}, {"checks", checks}}));
 }
 
 }  // namespace authcore_server

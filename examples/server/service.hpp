@@ -11,6 +11,7 @@
 
 #include "authcore/authenticator.hpp"
 #include "authcore/user_store.hpp"
+#include "cors.hpp"
 #include "http_message.hpp"
 #include "responder.hpp"
 #include "route_table.hpp"
@@ -27,6 +28,12 @@ struct ServiceOptions {
   /// Whether the store is reached over the network (PostgreSQL): then every
   /// route that reads it runs on the blocking executor. Default false.
   bool remote_store = false;
+  /// The origins whose browser apps may call the service (--cors-origin).
+  /// Default none: no CORS headers.
+  CorsPolicy cors;
+  /// Whether the signing keys are loaded, for /readyz; unset means they
+  /// are (the Authenticator was given them). Default unset.
+  std::function<bool()> keys_loaded;
 };
 
 /// One request being served, as a handler sees it. The request outlives the
@@ -79,6 +86,8 @@ class Service {
   void refresh(const Exchange& exchange, Responder respond) const;
   void logout(const Exchange& exchange, Responder respond) const;
   void healthz(const Exchange& exchange, Responder respond) const;
+  void livez(const Exchange& exchange, Responder respond) const;
+  void readyz(const Exchange& exchange, Responder respond) const;
 
   /// The claims of the request's bearer token; when it has none or it is
   /// refused, answers 401 and returns nullopt.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -25,6 +26,11 @@ struct Settings {
   long refresh_ttl = 14 * 24 * 60 * 60;
   bool quiet = false;
   bool accept_legacy_tokens = false;
+  // TLS, reverse proxies, browser apps (docs/server.md, "Production flags").
+  std::string tls_cert;                      ///< PEM chain; with tls_key, HTTPS
+  std::string tls_key;                       ///< PEM key of tls_cert
+  std::vector<std::string> trusted_proxies;  ///< CIDR ranges (parse_cidr())
+  std::vector<std::string> cors_origins;     ///< exact origins (origin_problem())
 };
 
 /// Registers every flag on `app`, writing into `settings` (which must
