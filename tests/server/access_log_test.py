@@ -2,8 +2,10 @@
 CLIENT METHOD PATH STATUS DURATIONus): the client is the peer, unless the
 peer is a trusted proxy (--trusted-proxy), whose Forwarded or
 X-Forwarded-For names it; a forged header from an untrusted peer changes
-nothing."""
+nothing. Repeated flags can come from a --config file as arrays."""
+import os
 import re
+import tempfile
 import time
 import unittest
 import urllib.error
@@ -44,6 +46,20 @@ class AccessLogTest(unittest.TestCase):
         self.assertRegex(lines[1], r"^203\.0\.113\.7 GET /nowhere 404 \d+us$")
         self.assertRegex(lines[2], r"^2001:db8::1 GET /livez 200 \d+us$")
         self.assertRegex(lines[3], r"^127\.0\.0\.1 GET /livez 200 \d+us$")
+
+    def test_repeated_flags_come_from_a_config_file_as_arrays(self):
+        with tempfile.TemporaryDirectory(prefix="authcore-config.") as work:
+            config = os.path.join(work, "server.toml")
+            with open(config, "w") as f:
+                f.write('trusted-proxy = ["10.0.0.0/8", "127.0.0.1"]\n'
+                        'cors-origin = ["https://a.example", "https://b.example"]\n')
+            with Server("--config", config, quiet=False) as server:
+                self.assertEqual(get(server, "/livez", {"X-Forwarded-For": "192.0.2.70"}), 200)
+                lines = log_lines(server, 1)
+                request = urllib.request.Request(server.base + "/livez", headers={"Origin": "https://b.example"})
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    self.assertEqual(response.headers["Access-Control-Allow-Origin"], "https://b.example")
+        self.assertRegex(lines[0], r"^192\.0\.2\.70 GET /livez 200 \d+us$")
 
     def test_headers_from_an_untrusted_peer_are_ignored(self):
         with Server("--trusted-proxy", "10.0.0.0/8", quiet=False) as server:
