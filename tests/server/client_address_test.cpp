@@ -22,6 +22,13 @@ std::string text_of(const std::optional<std::vector<Hop>>& hops) {
   return text;
 }
 
+// The hops `parse` finds in header `values`, as text.
+template <class Parse>
+std::string parsed(Parse parse, const std::vector<std::string>& values) {
+  const std::vector<std::string_view> views(values.begin(), values.end());
+  return text_of(parse(views));
+}
+
 TrustedProxies proxies(const std::vector<std::string>& ranges) {
   std::vector<Cidr> parsed;
   for (const auto& range : ranges) parsed.push_back(parse_cidr(range).value());
@@ -103,8 +110,7 @@ TEST_CASE("Forwarded (RFC 7239) gives the for= hops from the client to the neare
       {{"for=\"[::ffff:192.0.2.1]\""}, "192.0.2.1"},
   }));
   INFO(values.front());
-  const std::vector<std::string_view> views(values.begin(), values.end());
-  CHECK(text_of(forwarded_hops(views)) == hops);
+  CHECK(parsed(forwarded_hops, values) == hops);
 }
 
 TEST_CASE("Forwarded that does not follow RFC 7239 is malformed", "[client_address]") {
@@ -116,7 +122,7 @@ TEST_CASE("Forwarded that does not follow RFC 7239 is malformed", "[client_addre
                "for=hidden", "for=example.com", "for=192.0.2", "for=\"x\\", "for=\"a\x01\"", "for=1.2.3.4;by",
                "for=\"[2001:db8::1]x\"", "for=\"[2001:db8::1]:\"", "for=\"[2001:db8::1]:80x\"");
   INFO(value);
-  CHECK(text_of(forwarded_hops({value})) == "malformed");
+  CHECK(parsed(forwarded_hops, {value}) == "malformed");
 }
 
 TEST_CASE("X-Forwarded-For gives its comma-separated addresses", "[client_address]") {
@@ -133,8 +139,7 @@ TEST_CASE("X-Forwarded-For gives its comma-separated addresses", "[client_addres
       {{"::ffff:203.0.113.1"}, "203.0.113.1"},
   }));
   INFO(values.front());
-  const std::vector<std::string_view> views(values.begin(), values.end());
-  CHECK(text_of(x_forwarded_for_hops(views)) == hops);
+  CHECK(parsed(x_forwarded_for_hops, values) == hops);
 }
 
 TEST_CASE("X-Forwarded-For with an entry that is not an address is malformed", "[client_address]") {
@@ -142,7 +147,7 @@ TEST_CASE("X-Forwarded-For with an entry that is not an address is malformed", "
                               "203.0.113.195:", "203.0.113.195:port", "[2001:db8::1", "2001:db8::1]:80", "fe80::1%eth0",
                               "203.0.113.1:1:2", "_hidden", "203.0.113.1;for=x", "[203.0.113.1]");
   INFO(value);
-  CHECK(text_of(x_forwarded_for_hops({value})) == "malformed");
+  CHECK(parsed(x_forwarded_for_hops, {value}) == "malformed");
 }
 
 TEST_CASE("more than 64 hops are malformed", "[client_address]") {
