@@ -99,7 +99,8 @@ TEST_CASE("without a trusted proxy, rotating X-Forwarded-For or Forwarded does n
   CHECK(server.terminate() == 0);
 }
 
-TEST_CASE("--cors-origin answers a browser's preflight and marks responses for that origin only", "[server][cors]") {
+TEST_CASE("with --cors-origin, a browser's preflight is answered and responses are marked for that origin only",
+          "[server][cors]") {
   ServerProcess server(temporary_database(),
                        {"--cors-origin", "http://localhost:5173", "--cors-origin", "https://app.example.com"});
   const auto preflight = server.request("OPTIONS", "/users/me", {},

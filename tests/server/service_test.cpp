@@ -365,7 +365,7 @@ TEST_CASE("origin_problem accepts origins as browsers send them and nothing else
   CHECK(origin_problem(origin).rfind(reason, 0) == 0);
 }
 
-TEST_CASE("/livez is 200 without touching the store; /readyz needs the store and the keys", "[service][probes]") {
+TEST_CASE("/livez is 200 without touching the store, /readyz needs the store and the keys", "[service][probes]") {
   bool keys_loaded = true;
   ServiceOptions options;
   options.keys_loaded = [&keys_loaded] { return keys_loaded; };
