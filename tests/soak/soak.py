@@ -183,7 +183,7 @@ def not_tls(server, data):
 def hostile(server, stop):
     rng = random.Random(1)
     while not stop.is_set():
-        choice = rng.randrange(5 if tls_context else 4)
+        choice = rng.randrange(4)
         if choice == 0:
             garbage = base64.urlsafe_b64encode(os.urandom(rng.randrange(10, 400))).decode().rstrip("=")
             request(server, "GET", "/users/me", headers={"Authorization": "Bearer " + garbage})
@@ -191,11 +191,17 @@ def hostile(server, stop):
             raw_exchange(server, b"GET /users/me HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 10240 + b"\r\n\r\n")
         elif choice == 2:
             request(server, "POST", "/signup", "x" * 100_000, {"Content-Type": "application/json"})
-        elif choice == 3:
-            raw_exchange(server, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", half_close=True)
         else:
-            not_tls(server, rng.choice([b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", os.urandom(2000),
-                                        b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + os.urandom(100)]))
+            raw_exchange(server, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", half_close=True)
+
+
+def not_tls_clients(server, stop):
+    """--tls: plain HTTP, garbage and a ClientHello cut short (which waits
+    out the handshake timeout) to the TLS port."""
+    rng = random.Random(2)
+    while not stop.is_set():
+        not_tls(server, rng.choice([b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", os.urandom(2000),
+                                    b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + os.urandom(100)]))
 
 
 def slow_client(server, stop):
@@ -298,6 +304,8 @@ def main(binary, seconds, tls):
     answered = {}
     threads = [threading.Thread(target=hostile, args=(server, stop)) for _ in range(2)]
     threads += [threading.Thread(target=slow_client, args=(server, stop)) for _ in range(5)]
+    if tls_context:
+        threads += [threading.Thread(target=not_tls_clients, args=(server, stop)) for _ in range(2)]
     threads.append(threading.Thread(target=rotations, args=(server, users, stop, answered)))
     idle_count = []
     threads.append(threading.Thread(target=lambda: idle_count.append(
