@@ -37,6 +37,41 @@ std::optional<Error> first_invalid(std::initializer_list<TextArgument> arguments
   return std::nullopt;
 }
 
+// The codes of UserStore failures that are the store's own (a database
+// down, locked, full or broken), as opposed to answers about the data.
+bool is_store_failure(ErrorCode code) noexcept {
+  switch (code) {
+    case ErrorCode::store_unavailable:
+    case ErrorCode::store_busy:
+    case ErrorCode::store_full:
+    case ErrorCode::store_error: return true;
+    case ErrorCode::malformed:
+    case ErrorCode::algorithm_not_allowed:
+    case ErrorCode::invalid_signature:
+    case ErrorCode::unknown_key:
+    case ErrorCode::expired:
+    case ErrorCode::not_yet_valid:
+    case ErrorCode::issued_in_future:
+    case ErrorCode::invalid_issuer:
+    case ErrorCode::invalid_audience:
+    case ErrorCode::missing_claim:
+    case ErrorCode::invalid_claim:
+    case ErrorCode::wrong_token_type:
+    case ErrorCode::revoked:
+    case ErrorCode::token_too_large:
+    case ErrorCode::invalid_key:
+    case ErrorCode::invalid_argument:
+    case ErrorCode::invalid_credentials:
+    case ErrorCode::conflict:
+    case ErrorCode::not_found:
+    case ErrorCode::too_many_attempts:
+    case ErrorCode::overloaded:
+    case ErrorCode::account_disabled:
+    case ErrorCode::insufficient_scope: return false;
+  }
+  return false;
+}
+
 TextArgument username_argument(std::string_view value) { return {"username", value}; }
 TextArgument session_argument(std::string_view value) { return {"session id", value}; }
 
@@ -44,18 +79,26 @@ TextArgument session_argument(std::string_view value) { return {"session id", va
 
 UserStore::~UserStore() = default;
 
+template <class T>
+Result<T> UserStore::counted(Result<T> result) const {
+  if (!result && is_store_failure(result.error().code)) store_failures_.fetch_add(1, std::memory_order_relaxed);
+  return result;
+}
+
+std::uint64_t UserStore::store_failures() const noexcept { return store_failures_.load(std::memory_order_relaxed); }
+
 Result<void> UserStore::create_user(const User& user) {
   if (auto error = first_invalid({username_argument(user.username),
                                   {"password hash", user.password_hash, false},
                                   {"email", user.email.value_or(std::string()), false}})) {
     return *error;
   }
-  return do_create_user(user);
+  return counted(do_create_user(user));
 }
 
 Result<User> UserStore::find_user(std::string_view username) const {
   if (auto error = first_invalid({username_argument(username)})) return *error;
-  return do_find_user(username);
+  return counted(do_find_user(username));
 }
 
 Result<void> UserStore::update_password_hash(std::string_view username, std::string_view expected_hash,
@@ -65,12 +108,12 @@ Result<void> UserStore::update_password_hash(std::string_view username, std::str
                                   {"new password hash", new_hash, false}})) {
     return *error;
   }
-  return do_update_password_hash(username, expected_hash, new_hash);
+  return counted(do_update_password_hash(username, expected_hash, new_hash));
 }
 
 Result<void> UserStore::delete_user(std::string_view username) {
   if (auto error = first_invalid({username_argument(username)})) return *error;
-  return do_delete_user(username);
+  return counted(do_delete_user(username));
 }
 
 Result<void> UserStore::create_session(std::string_view username, std::string_view session_id,
@@ -79,7 +122,7 @@ Result<void> UserStore::create_session(std::string_view username, std::string_vi
           {username_argument(username), session_argument(session_id), {"refresh jti", first_refresh_jti}})) {
     return *error;
   }
-  return do_create_session(username, session_id, first_refresh_jti, expires_at);
+  return counted(do_create_session(username, session_id, first_refresh_jti, expires_at));
 }
 
 Result<Session> UserStore::rotate(std::string_view session_id, std::string_view presented_jti,
@@ -88,34 +131,34 @@ Result<Session> UserStore::rotate(std::string_view session_id, std::string_view 
           {session_argument(session_id), {"presented refresh jti", presented_jti}, {"next refresh jti", next_jti}})) {
     return *error;
   }
-  return do_rotate(session_id, presented_jti, next_jti, now);
+  return counted(do_rotate(session_id, presented_jti, next_jti, now));
 }
 
 Result<Session> UserStore::find_session(std::string_view session_id) const {
   if (auto error = first_invalid({session_argument(session_id)})) return *error;
-  return do_find_session(session_id);
+  return counted(do_find_session(session_id));
 }
 
 Result<void> UserStore::revoke_session(std::string_view session_id) {
   if (auto error = first_invalid({session_argument(session_id)})) return *error;
-  return do_revoke_session(session_id);
+  return counted(do_revoke_session(session_id));
 }
 
 Result<std::size_t> UserStore::revoke_all_sessions(std::string_view username, std::string_view except_session_id) {
   if (auto error = first_invalid({username_argument(username), {"kept session id", except_session_id, false}})) {
     return *error;
   }
-  return do_revoke_all_sessions(username, except_session_id);
+  return counted(do_revoke_all_sessions(username, except_session_id));
 }
 
 Result<bool> UserStore::is_session_active(std::string_view session_id, std::int64_t now) const {
   if (auto error = first_invalid({session_argument(session_id)})) return *error;
-  return do_is_session_active(session_id, now);
+  return counted(do_is_session_active(session_id, now));
 }
 
-Result<std::size_t> UserStore::purge_expired(std::int64_t now) { return do_purge_expired(now); }
+Result<std::size_t> UserStore::purge_expired(std::int64_t now) { return counted(do_purge_expired(now)); }
 
-Result<void> UserStore::ping() const { return do_ping(); }
+Result<void> UserStore::ping() const { return counted(do_ping()); }
 
 std::chrono::milliseconds UserStore::default_session_cache_staleness() const noexcept {
   return do_default_session_cache_staleness();
