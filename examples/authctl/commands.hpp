@@ -39,6 +39,9 @@ Command add_decode(CLI::App& app);
 Command add_hash(CLI::App& app);
 Command add_verify_password(CLI::App& app);
 
+// Password policy calibration (calibrate_command.cpp).
+Command add_calibrate(CLI::App& app);
+
 }  // namespace authctl
 
 #endif  // AUTHCTL_COMMANDS_HPP

@@ -60,7 +60,8 @@ Exit run(int argc, char** argv) {
       "Exit status: 0 success, 1 token rejected or password mismatch, 2 usage, key, input or I/O error.\n"
       "Example: authctl keygen > key && authctl --secret-file key issue --sub alice --ttl 1h");
   const std::vector<Command> commands{add_keygen(app),        add_hash(app),           add_verify_password(app),
-                                      add_issue(app, global), add_verify(app, global), add_decode(app)};
+                                      add_issue(app, global), add_verify(app, global), add_decode(app),
+                                      add_calibrate(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
