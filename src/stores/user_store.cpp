@@ -37,39 +37,11 @@ std::optional<Error> first_invalid(std::initializer_list<TextArgument> arguments
   return std::nullopt;
 }
 
-// The codes of UserStore failures that are the store's own (a database
-// down, locked, full or broken), as opposed to answers about the data.
+// A failure of the store itself (a database down, locked, full or broken),
+// as opposed to an answer about the data (not_found, conflict, revoked).
 bool is_store_failure(ErrorCode code) noexcept {
-  switch (code) {
-    case ErrorCode::store_unavailable:
-    case ErrorCode::store_busy:
-    case ErrorCode::store_full:
-    case ErrorCode::store_error: return true;
-    case ErrorCode::malformed:
-    case ErrorCode::algorithm_not_allowed:
-    case ErrorCode::invalid_signature:
-    case ErrorCode::unknown_key:
-    case ErrorCode::expired:
-    case ErrorCode::not_yet_valid:
-    case ErrorCode::issued_in_future:
-    case ErrorCode::invalid_issuer:
-    case ErrorCode::invalid_audience:
-    case ErrorCode::missing_claim:
-    case ErrorCode::invalid_claim:
-    case ErrorCode::wrong_token_type:
-    case ErrorCode::revoked:
-    case ErrorCode::token_too_large:
-    case ErrorCode::invalid_key:
-    case ErrorCode::invalid_argument:
-    case ErrorCode::invalid_credentials:
-    case ErrorCode::conflict:
-    case ErrorCode::not_found:
-    case ErrorCode::too_many_attempts:
-    case ErrorCode::overloaded:
-    case ErrorCode::account_disabled:
-    case ErrorCode::insufficient_scope: return false;
-  }
-  return false;
+  return code == ErrorCode::store_unavailable || code == ErrorCode::store_busy || code == ErrorCode::store_full ||
+         code == ErrorCode::store_error;
 }
 
 TextArgument username_argument(std::string_view value) { return {"username", value}; }
