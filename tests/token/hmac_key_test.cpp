@@ -166,7 +166,7 @@ std::string key_text(char fill, std::size_t size = HmacKey::min_size) {
 
 }  // namespace
 
-TEST_CASE("KeyRing::from_file reads `kid key` lines; the first signs", "[hmac_key][file][keys_file]") {
+TEST_CASE("KeyRing::from_file reads `kid key` lines, and the first signs", "[hmac_key][file][keys_file]") {
   const KeysFile file("# rotated 2026-01\n\n  new\t" + key_text('n') + "  \r\nold " + key_text('o') +
                       "\n   # the oldest went\n");
   const auto ring = KeyRing::from_file(file.path());
