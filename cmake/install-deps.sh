@@ -14,6 +14,9 @@ packages=(
   libcli11-dev libboost1.81-dev libboost-url1.81-dev
   # tests: Catch2 v2, a throwaway PostgreSQL, interop peers run by /usr/bin/python3
   catch2 postgresql-15 python3 python3-jwt python3-passlib python3-bcrypt python3-argon2
+  # tests: a real Prometheus scraping authcore-server's /metrics, and the
+  # sqlite3 shell whose online backup docs/operations.md prescribes
+  prometheus sqlite3
   # benchmarks and their peers
   libbenchmark-dev libjwt-dev libcpp-jwt-dev wrk
   # fuzzing (clang's libFuzzer runtime) and the API reference

@@ -2,6 +2,8 @@
 # authcore_server_core here, and the fuzz target's copy in tests/fuzz, built
 # with the fuzzer's flags).
 set(AUTHCORE_SERVER_CORE_SOURCES
+  "${CMAKE_CURRENT_LIST_DIR}/metrics.cpp"
+  "${CMAKE_CURRENT_LIST_DIR}/prometheus_text.cpp"
   "${CMAKE_CURRENT_LIST_DIR}/replies.cpp"
   "${CMAKE_CURRENT_LIST_DIR}/request_decoding.cpp"
   "${CMAKE_CURRENT_LIST_DIR}/responder.cpp"

@@ -15,21 +15,30 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string_view>
+#include <system_error>
 #include <thread>
 #include <vector>
 
+#include "audit_log.hpp"
 #include "authcore/authcore.hpp"
 #include "authcore/postgres_user_store.hpp"
 #include "authcore/sqlite_user_store.hpp"
+#include "hangup.hpp"
 #include "http_server.hpp"
 #include "maintenance.hpp"
+#include "metrics.hpp"
 #include "secret_source.hpp"
+#include "session_purge.hpp"
 #include "settings.hpp"
 
 namespace {
 
 namespace asio = boost::asio;
+using authcore_server::AuditLog;
 using authcore_server::HttpServer;
+using authcore_server::Metrics;
 
 using authcore_server::is_postgres_url;
 using authcore_server::Settings;
@@ -84,26 +93,64 @@ int fail(const std::string& kind, const std::string& message) {
   return 2;
 }
 
-int serve(const Settings& settings) {
-  auto key = authcore_server::load_key(settings.secret_file);
-  if (!key) return fail("key", key.error().message);
-  auto store = open_store(settings.db);
-  if (!store) return fail("store", std::string(authcore::to_string(store.error().code)) + ": " + store.error().message);
+std::optional<std::string> optional_text(const std::string& text) {
+  return text.empty() ? std::nullopt : std::optional<std::string>(text);
+}
 
+// The policies of DESIGN §7's flags; every security event goes to the audit
+// log (when there is one) and the metrics.
+authcore::AuthenticatorOptions authenticator_options(const Settings& settings, AuditLog* audit, Metrics& metrics) {
   authcore::AuthenticatorOptions options;
   options.access_ttl = std::chrono::seconds(settings.access_ttl);
   options.refresh_ttl = std::chrono::seconds(settings.refresh_ttl);
   options.accept_tokens_without_session = settings.accept_legacy_tokens;
+  options.issuer = optional_text(settings.issuer);
+  options.audience = optional_text(settings.audience);
+  options.password_policy = settings.password_policy;
   authcore::HashGateOptions gate;
   gate.workers = settings.hash_workers;
   options.hash_gate = std::make_shared<authcore::HashGate>(gate);
-  authcore::Authenticator auth(**store, *key, options);
+  authcore::LoginThrottleOptions throttle;
+  throttle.free_attempts = settings.login_free_attempts;
+  throttle.max_delay = std::chrono::seconds(settings.login_max_delay);
+  options.login_throttle = std::make_shared<authcore::InMemoryLoginThrottle>(throttle);
+  options.on_security_event = [audit, &metrics](const authcore::SecurityEvent& event) {
+    metrics.count(event.kind);
+    if (audit != nullptr) audit->record(event);
+  };
+  return options;
+}
 
-  // Store writes that are not password work (refresh, logout) run here, off
-  // the network threads: a durable SQLite commit waits for the disk.
+std::vector<std::string_view> route_patterns() {
+  std::vector<std::string_view> patterns;
+  for (const auto& route : authcore_server::Service::routes()) patterns.push_back(route.path);
+  return patterns;
+}
+
+int serve(const Settings& settings) {
+  auto keys = authcore_server::load_keys(settings.keys_file, settings.secret_file);
+  if (!keys) return fail("key", keys.error().message);
+  auto store = open_store(settings.db);
+  if (!store) return fail("store", std::string(authcore::to_string(store.error().code)) + ": " + store.error().message);
+  std::unique_ptr<AuditLog> audit;
+  try {
+    if (!settings.audit_log.empty()) audit = std::make_unique<AuditLog>(settings.audit_log);
+  } catch (const std::system_error& error) {
+    return fail("audit", error.what());
+  }
+
+  Metrics metrics(route_patterns());
+  authcore::Authenticator auth(**store, std::move(*keys), authenticator_options(settings, audit.get(), metrics));
+
+  // Store writes that are not password work (refresh, logout, the purge) run
+  // here, off the network threads: a durable SQLite commit waits for the disk.
   asio::thread_pool blocking(2);
-  const authcore_server::Service service(
-      auth, **store, [&blocking](std::function<void()> work) { asio::post(blocking, std::move(work)); });
+  const authcore_server::BlockingExecutor on_blocking_pool = [&blocking](std::function<void()> work) {
+    asio::post(blocking, std::move(work));
+  };
+  authcore_server::ServiceOptions service_options;
+  service_options.metrics = &metrics;
+  const authcore_server::Service service(auth, **store, on_blocking_pool, service_options);
 
   asio::io_context io(static_cast<int>(settings.threads));
   authcore_server::HttpServerConfig config;
@@ -113,9 +160,13 @@ int serve(const Settings& settings) {
   HttpServer server(io, service, config);
   server.start();
 
+  authcore_server::SessionPurge purge(**store, on_blocking_pool, metrics);
   authcore_server::Maintenance maintenance(io);
   maintenance.every(std::chrono::seconds(10), "memory trim", [&server] { trim_memory_after_bursts(server); });
+  maintenance.every(std::chrono::seconds(settings.purge_interval), "session purge", [&purge] { purge.start(); });
   maintenance.start();
+  authcore_server::HangupHandler hangup(io, auth, settings.keys_file, audit.get(), metrics);
+  hangup.start();
 
   // SIGINT/SIGTERM: stop accepting, finish the requests in flight, exit 0.
   // Connections still busy after 10 s are dropped.
@@ -128,6 +179,7 @@ int serve(const Settings& settings) {
       if (!timer_ec) io.stop();
     });
     maintenance.stop();
+    hangup.stop();
     // Posted by the server once the last connection closes: with the
     // deadline gone, the io_context runs out of work and run() returns.
     server.shutdown([&deadline] { deadline.cancel(); });

@@ -42,6 +42,12 @@ Response json_reply(const ReplyTo& to, http::status status, const json& body) {
   return reply(to, status, body.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
+Response text_reply(const ReplyTo& to, http::status status, std::string_view content_type, std::string body) {
+  auto response = reply(to, status, std::move(body));
+  response.set(http::field::content_type, content_type);
+  return response;
+}
+
 Response error_reply(const ReplyTo& to, http::status status, const std::string& detail) {
   return json_reply(to, status, json{{"detail", detail}});
 }

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -19,6 +20,9 @@ struct ReplyTo;
 
 /// `body` as application/json with `status`.
 Response json_reply(const ReplyTo& to, http::status status, const nlohmann::json& body);
+
+/// `body` as `content_type` with `status`.
+Response text_reply(const ReplyTo& to, http::status status, std::string_view content_type, std::string body);
 
 /// `{"detail": detail}` with `status`.
 Response error_reply(const ReplyTo& to, http::status status, const std::string& detail);

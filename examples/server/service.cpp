@@ -1,6 +1,8 @@
 #include "service.hpp"
 
+#include <chrono>
 #include <exception>
+#include <optional>
 #include <utility>
 
 #include "authcore/bearer.hpp"
@@ -82,15 +84,16 @@ const RouteTable<Service::Handler>& Service::routes() noexcept {
       {"/refresh", http::verb::post, &Service::refresh, Runs::blocking},
       {"/logout", http::verb::post, &Service::logout, Runs::blocking},
       {"/healthz", http::verb::get, &Service::healthz, Runs::store_read},
+      {"/metrics", http::verb::get, &Service::metrics, Runs::network_thread},
   };
   static constexpr RouteTable<Handler> kTable{kRoutes};
   return kTable;
 }
 
 void Service::handle(const Request& request, std::string_view client, std::function<void(Response)> respond) const {
-  const Responder responder(reply_to(request), std::move(respond));
   const std::string_view path = path_of(request);
   auto match = routes().find(path, request.method());
+  const Responder responder(reply_to(request), metered(match.route, request.method(), std::move(respond)));
   if (match.route == nullptr && match.allow.empty()) {
     return responder(error_reply(responder.to(), http::status::not_found, "Not Found"));
   }
@@ -107,6 +110,18 @@ void Service::handle(const Request& request, std::string_view client, std::funct
   } catch (const std::exception&) {
     responder(error_reply(responder.to(), http::status::service_unavailable, "Service temporarily unavailable"));
   }
+}
+
+std::function<void(Response)> Service::metered(const Route<Handler>* route, http::verb method,
+                                               std::function<void(Response)> respond) const {
+  if (options_.metrics == nullptr) return respond;
+  std::optional<std::size_t> row;
+  if (route != nullptr) row = static_cast<std::size_t>(route - routes().begin());
+  return [metrics = options_.metrics, row, method, started = std::chrono::steady_clock::now(),
+          respond = std::move(respond)](Response response) {
+    metrics->count_request(row, method, response.result_int(), std::chrono::steady_clock::now() - started);
+    respond(std::move(response));
+  };
 }
 
 bool Service::runs_inline(Runs runs) const noexcept {
@@ -236,6 +251,14 @@ void Service::healthz(const Exchange&, Responder respond) const {
     return respond(error_reply(respond.to(), http::status::service_unavailable, "the user store is unavailable"));
   }
   respond(json_reply(respond.to(), http::status::ok, json{{"status", "ok"}}));
+}
+
+// The Prometheus text format 0.0.4, read at scrape time: the counters plus
+// the HashGate's load and the store's failures.
+void Service::metrics(const Exchange&, Responder respond) const {
+  if (options_.metrics == nullptr) return respond(error_reply(respond.to(), http::status::not_found, "Not Found"));
+  const Metrics::Readings readings{auth_.options().hash_gate->stats(), store_.store_failures()};
+  respond(text_reply(respond.to(), http::status::ok, prometheus::kContentType, options_.metrics->exposition(readings)));
 }
 
 }  // namespace authcore_server

@@ -12,6 +12,7 @@
 #include "authcore/authenticator.hpp"
 #include "authcore/user_store.hpp"
 #include "http_message.hpp"
+#include "metrics.hpp"
 #include "responder.hpp"
 #include "route_table.hpp"
 
@@ -27,6 +28,9 @@ struct ServiceOptions {
   /// Whether the store is reached over the network (PostgreSQL): then every
   /// route that reads it runs on the blocking executor. Default false.
   bool remote_store = false;
+  /// Where responses are counted and what GET /metrics reports. Default
+  /// none: nothing is counted and /metrics is 404. Must outlive the service.
+  Metrics* metrics = nullptr;
 };
 
 /// One request being served, as a handler sees it. The request outlives the
@@ -79,6 +83,12 @@ class Service {
   void refresh(const Exchange& exchange, Responder respond) const;
   void logout(const Exchange& exchange, Responder respond) const;
   void healthz(const Exchange& exchange, Responder respond) const;
+  void metrics(const Exchange& exchange, Responder respond) const;
+
+  /// `respond`, counting the response in ServiceOptions::metrics (by
+  /// `route`, null when none serves the request) when there are metrics.
+  std::function<void(Response)> metered(const Route<Handler>* route, http::verb method,
+                                        std::function<void(Response)> respond) const;
 
   /// The claims of the request's bearer token; when it has none or it is
   /// refused, answers 401 and returns nullopt.

@@ -4,8 +4,14 @@
 #define AUTHCORE_SERVER_SETTINGS_HPP
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
+
+#include "authcore/login_throttle.hpp"
+#include "authcore/password_hasher.hpp"
 
 namespace CLI {
 class App;
@@ -25,6 +31,16 @@ struct Settings {
   long refresh_ttl = 14 * 24 * 60 * 60;
   bool quiet = false;
   bool accept_legacy_tokens = false;
+  // Operations (docs/operations.md): keys, purge, audit log, token and
+  // login policies.
+  std::string keys_file;
+  long purge_interval = 60 * 60;
+  std::string audit_log;
+  std::string issuer;    ///< empty: none
+  std::string audience;  ///< empty: none
+  std::uint32_t login_free_attempts = authcore::LoginThrottleOptions{}.free_attempts;
+  long login_max_delay = authcore::LoginThrottleOptions{}.max_delay.count();
+  authcore::PasswordPolicy password_policy = authcore::PasswordPolicy::interactive();
 };
 
 /// Registers every flag on `app`, writing into `settings` (which must
@@ -32,6 +48,12 @@ struct Settings {
 /// a file: `name = value` lines, a flag's name without its dashes (flags on
 /// the command line win).
 void add_flags(CLI::App& app, Settings& settings);
+
+/// The policy `text` names, as --password-policy takes it: `interactive`,
+/// `moderate`, `sensitive`, or `t=N,m=MiB` (N passes, 1 to 16; m MiB of
+/// memory, 1 to 4096), which `authctl calibrate` prints. std::nullopt for
+/// anything else.
+std::optional<authcore::PasswordPolicy> parse_password_policy(std::string_view text);
 
 /// True when `db` names a PostgreSQL database rather than an SQLite file.
 bool is_postgres_url(const std::string& db);
