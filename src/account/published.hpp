@@ -65,14 +65,13 @@ class Published {
   struct Entry {
     std::uint64_t owner = 0;  // the Published's id_; 0: free
     std::uint64_t generation = 0;
-    std::uint64_t last_used = 0;
     std::shared_ptr<const T> value;
   };
 
   struct Cache {
     std::array<Entry, kCacheSize> entries;
-    std::uint64_t tick = 0;
-    unsigned depth = 0;  // read() calls running on this thread
+    std::size_t next_victim = 0;  // entries are replaced in turn
+    unsigned depth = 0;           // read() calls running on this thread
     // Values replaced in the cache while an enclosing read() may still use
     // them: released when the outermost read() ends.
     std::vector<std::shared_ptr<const T>> deferred;
@@ -82,7 +81,7 @@ class Published {
    public:
     explicit Scope(Cache& cache) noexcept : cache_(cache) { ++cache_.depth; }
     ~Scope() {
-      if (--cache_.depth == 0) cache_.deferred.clear();
+      if (--cache_.depth == 0 && !cache_.deferred.empty()) cache_.deferred.clear();
     }
     Scope(const Scope&) = delete;
     Scope& operator=(const Scope&) = delete;
@@ -96,35 +95,34 @@ class Published {
     return cache;
   }
 
-  // This object's value in the thread's cache, refilled if publish() ran
-  // since; a missing one takes the least recently used entry.
+  // This object's value in the thread's cache: the fast path is a load of
+  // the generation and a scan of the entries.
   const T& current(Cache& cache) const {
     const std::uint64_t generation = generation_.load(std::memory_order_acquire);
-    Entry* victim = &cache.entries.front();
-    Entry* mine = nullptr;
-    for (auto& entry : cache.entries) {
-      if (entry.owner == id_) {
-        mine = &entry;
-        break;
-      }
-      if (entry.last_used < victim->last_used) victim = &entry;
+    for (const auto& entry : cache.entries) {
+      if (entry.owner == id_ && entry.generation == generation) return *entry.value;
     }
-    if (mine == nullptr || mine->generation != generation) mine = &refill(cache, mine != nullptr ? *mine : *victim);
-    mine->last_used = ++cache.tick;
-    return *mine->value;
+    return *refill(cache).value;
   }
 
-  Entry& refill(Cache& cache, Entry& entry) const {
+  // After a publish(), or the first read on this thread: this object's
+  // entry, or else the next one in turn, takes the value in force.
+  Entry& refill(Cache& cache) const {
+    Entry* entry = nullptr;
+    for (auto& candidate : cache.entries) {
+      if (candidate.owner == id_) entry = &candidate;
+    }
+    if (entry == nullptr) entry = &cache.entries[cache.next_victim++ % kCacheSize];
     std::shared_ptr<const T> replaced;
     {
       const std::lock_guard lock(mutex_);
-      replaced = std::exchange(entry.value, value_);
-      entry.generation = generation_.load(std::memory_order_relaxed);
+      replaced = std::exchange(entry->value, value_);
+      entry->generation = generation_.load(std::memory_order_relaxed);
     }
-    entry.owner = id_;
+    entry->owner = id_;
     // An enclosing read() on this thread may be using the replaced value.
     if (replaced && cache.depth > 1) cache.deferred.push_back(std::move(replaced));
-    return entry;
+    return *entry;
   }
 
   // Never reused, so a cache entry of a destroyed object matches no other.
