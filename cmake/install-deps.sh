@@ -21,6 +21,9 @@ packages=(
   # (tests/support/npm_tools.sh)
   python3-requests python3-requests-oauthlib python3-authlib python3-jsonschema
   openssl curl chromium chromium-driver python3-selenium nodejs npm
+  # tests: a real Prometheus scraping authcore-server's /metrics, and the
+  # sqlite3 shell whose online backup docs/operations.md prescribes
+  prometheus sqlite3
   # benchmarks and their peers
   libbenchmark-dev libjwt-dev libcpp-jwt-dev wrk
   # fuzzing (clang's libFuzzer runtime) and the API reference

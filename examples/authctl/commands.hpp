@@ -45,6 +45,8 @@ Command add_verify_password(CLI::App& app);
 // groups, each running the subcommand it was given.
 Command add_user(CLI::App& app, const GlobalOptions& global);
 Command add_sessions(CLI::App& app, const GlobalOptions& global);
+// Password policy calibration (calibrate_command.cpp).
+Command add_calibrate(CLI::App& app);
 
 }  // namespace authctl
 

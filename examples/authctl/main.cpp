@@ -66,9 +66,9 @@ Exit run(int argc, char** argv) {
       "Exit status: 0 success, 1 token rejected, password mismatch, or a user taken or missing; 2 usage, key, "
       "input, store or I/O error.\n"
       "Example: authctl keygen > key && authctl --secret-file key issue --sub alice --ttl 1h");
-  const std::vector<Command> commands{
-      add_keygen(app),         add_hash(app),   add_verify_password(app), add_issue(app, global),
-      add_verify(app, global), add_decode(app), add_user(app, global),    add_sessions(app, global)};
+  const std::vector<Command> commands{add_keygen(app),        add_hash(app),           add_verify_password(app),
+                                      add_issue(app, global), add_verify(app, global), add_decode(app),
+                                      add_calibrate(app),     add_user(app, global),   add_sessions(app, global)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

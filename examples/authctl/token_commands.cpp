@@ -29,8 +29,20 @@ namespace {
 // The library's limit, for verify and decode alike.
 const std::size_t kMaxTokenBytes = authcore::VerifyOptions{}.max_token_bytes;
 
-Exit run_keygen() {
+// A kid must be one field of a keys file line (KeyRing::from_file): not
+// empty, no space, tab or line break, and not a comment.
+void check_kid(const std::string& kid) {
+  const bool one_field = !kid.empty() && kid.find_first_of(" \t\r\n") == std::string::npos && kid.front() != '#';
+  if (!one_field) {
+    throw Failure(kind::usage, "--kid '" + kid + "': a kid is one word without spaces and not starting with '#'");
+  }
+}
+
+// `--kid K`: the line of a keys file, `K <key>`.
+Exit run_keygen(const std::optional<std::string>& kid) {
+  if (kid) check_kid(*kid);
   const auto text = authcore::SecretBytes::random(authcore::HmacKey::min_size).to_base64url();
+  if (kid) write_stdout(*kid + " ");
   write_stdout(text.view());
   write_stdout("\n");
   return Exit::ok;
@@ -142,9 +154,13 @@ CLI::Option* add_repeatable(CLI::App& command, const std::string& name, std::vec
 }  // namespace
 
 Command add_keygen(CLI::App& app) {
+  auto kid = std::make_shared<std::optional<std::string>>();
   CLI::App* command = app.add_subcommand("keygen", "Print a new random 256-bit secret, base64url, on one line");
-  command->footer("Example: authctl keygen > key && authctl --secret-file key issue --sub alice");
-  return {command, run_keygen};
+  command->add_option("--kid", *kid, "Print `KID <key>`, a line of authcore-server's --keys-file")->type_name("KID");
+  command->footer(
+      "Example: authctl keygen > key && authctl --secret-file key issue --sub alice\n"
+      "         authctl keygen --kid 2026-02 >> keys  (a key for rotation; the first line of keys signs)");
+  return {command, [kid] { return run_keygen(*kid); }};
 }
 
 Command add_issue(CLI::App& app, const GlobalOptions& global) {

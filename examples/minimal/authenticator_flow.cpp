@@ -1,13 +1,14 @@
 // The Authenticator's flow on an in-memory store: sign up, log in,
 // authenticate a request, rotate the refresh token, catch a replay, ask for
-// scopes, log out.
+// scopes, rotate the signing key, log out.
 #include <authcore/authcore.hpp>
 
 #include <cstdlib>
 #include <iostream>
 
 int main() {
-  const authcore::HmacKey key = authcore::HmacKey::generate();
+  // A kid from the start, so that a later key can take over (see [rotate]).
+  const authcore::HmacKey key = authcore::HmacKey::generate("2026-01");
 
   // [setup]
   authcore::InMemoryUserStore store;  // or SqliteUserStore / PostgresUserStore
@@ -52,6 +53,16 @@ int main() {
     std::cout << "no admin scope: an admin route answers 403\n";
   }
   // [scopes]
+  // [rotate]
+  const auto signed_before = auth.login("alice", "correct horse battery");
+  if (!signed_before) return EXIT_FAILURE;
+  // Sign with a new key; keep the old one while tokens it signed live.
+  const authcore::HmacKey new_key = authcore::HmacKey::generate("2026-02");
+  auth.set_keys(authcore::KeyRing::create({new_key, key}, new_key.kid()).value());
+  if (!auth.authenticate(signed_before->access_token)) return EXIT_FAILURE;  // the old key's: still good
+  // Once the old key's last tokens have expired (refresh_ttl), drop it:
+  auth.set_keys(new_key);
+  // [rotate]
 
   // [logout]
   const auto fresh = auth.login("alice", "correct horse battery");

@@ -16,24 +16,32 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string_view>
+#include <system_error>
 #include <thread>
 #include <vector>
 
+#include "audit_log.hpp"
 #include "authcore/authcore.hpp"
 #include "authcore/postgres_user_store.hpp"
 #include "authcore/sqlite_user_store.hpp"
+#include "hangup.hpp"
 #include "http_server.hpp"
 #include "maintenance.hpp"
+#include "metrics.hpp"
 #include "secret_source.hpp"
+#include "session_purge.hpp"
 #include "settings.hpp"
 #include "tls_context.hpp"
 
 namespace {
 
 namespace asio = boost::asio;
+using authcore_server::AuditLog;
 using authcore_server::HttpServer;
+using authcore_server::Metrics;
 
 using authcore_server::is_postgres_url;
 using authcore_server::Settings;
@@ -88,6 +96,10 @@ int fail(const std::string& kind, const std::string& message) {
   return 2;
 }
 
+std::optional<std::string> optional_text(const std::string& text) {
+  return text.empty() ? std::nullopt : std::optional<std::string>(text);
+}
+
 // The service's options from the flags: where the store is, the CORS
 // origins, the docs routes, and Swagger UI's files read now, so a bad
 // --docs-assets fails at start-up.
@@ -119,9 +131,34 @@ authcore_server::HttpServerConfig network_config(const Settings& settings) {
   return config;
 }
 
+// The policies of DESIGN §7's flags; every security event goes to the audit
+// log (when there is one) and the metrics.
+authcore::AuthenticatorOptions authenticator_options(const Settings& settings, AuditLog* audit, Metrics& metrics) {
+  authcore::AuthenticatorOptions options;
+  options.access_ttl = std::chrono::seconds(settings.access_ttl);
+  options.refresh_ttl = std::chrono::seconds(settings.refresh_ttl);
+  options.accept_tokens_without_session = settings.accept_legacy_tokens;
+  authcore_server::apply_role_scopes(settings.role_scopes, options.role_scopes);
+  options.issuer = optional_text(settings.issuer);
+  options.audience = optional_text(settings.audience);
+  options.password_policy = settings.password_policy;
+  authcore::HashGateOptions gate;
+  gate.workers = settings.hash_workers;
+  options.hash_gate = std::make_shared<authcore::HashGate>(gate);
+  authcore::LoginThrottleOptions throttle;
+  throttle.free_attempts = settings.login_free_attempts;
+  throttle.max_delay = std::chrono::seconds(settings.login_max_delay);
+  options.login_throttle = std::make_shared<authcore::InMemoryLoginThrottle>(throttle);
+  options.on_security_event = [audit, &metrics](const authcore::SecurityEvent& event) {
+    metrics.count(event.kind);
+    if (audit != nullptr) audit->record(event);
+  };
+  return options;
+}
+
 int serve(const Settings& settings) {
-  auto key = authcore_server::load_key(settings.secret_file);
-  if (!key) return fail("key", key.error().message);
+  auto keys = authcore_server::load_keys(settings.keys_file, settings.secret_file);
+  if (!keys) return fail("key", keys.error().message);
   auto service_settings = service_options(settings);
   if (!service_settings) return fail("docs-assets", service_settings.error().message);
   authcore_server::HttpServerConfig config;
@@ -132,31 +169,36 @@ int serve(const Settings& settings) {
   }
   auto store = open_store(settings.db);
   if (!store) return fail("store", std::string(authcore::to_string(store.error().code)) + ": " + store.error().message);
+  std::unique_ptr<AuditLog> audit;
+  try {
+    if (!settings.audit_log.empty()) audit = std::make_unique<AuditLog>(settings.audit_log);
+  } catch (const std::system_error& error) {
+    return fail("audit", error.what());
+  }
 
-  authcore::AuthenticatorOptions options;
-  options.access_ttl = std::chrono::seconds(settings.access_ttl);
-  options.refresh_ttl = std::chrono::seconds(settings.refresh_ttl);
-  options.accept_tokens_without_session = settings.accept_legacy_tokens;
-  authcore_server::apply_role_scopes(settings.role_scopes, options.role_scopes);
-  authcore::HashGateOptions gate;
-  gate.workers = settings.hash_workers;
-  options.hash_gate = std::make_shared<authcore::HashGate>(gate);
-  authcore::Authenticator auth(**store, *key, options);
+  Metrics metrics(authcore_server::Service::route_patterns());
+  authcore::Authenticator auth(**store, std::move(*keys), authenticator_options(settings, audit.get(), metrics));
 
-  // Store writes that are not password work (refresh, logout) run here, off
-  // the network threads: a durable SQLite commit waits for the disk.
+  // Store writes that are not password work (refresh, logout, the purge) run
+  // here, off the network threads: a durable SQLite commit waits for the disk.
   asio::thread_pool blocking(2);
-  const authcore_server::Service service(
-      auth, **store, [&blocking](std::function<void()> work) { asio::post(blocking, std::move(work)); },
-      std::move(*service_settings));
+  const authcore_server::BlockingExecutor on_blocking_pool = [&blocking](std::function<void()> work) {
+    asio::post(blocking, std::move(work));
+  };
+  service_settings->metrics = &metrics;
+  const authcore_server::Service service(auth, **store, on_blocking_pool, std::move(*service_settings));
 
   asio::io_context io(static_cast<int>(settings.threads));
   HttpServer server(io, service, std::move(config));
   server.start();
 
+  authcore_server::SessionPurge purge(**store, on_blocking_pool, metrics);
   authcore_server::Maintenance maintenance(io);
   maintenance.every(std::chrono::seconds(10), "memory trim", [&server] { trim_memory_after_bursts(server); });
+  maintenance.every(std::chrono::seconds(settings.purge_interval), "session purge", [&purge] { purge.start(); });
   maintenance.start();
+  authcore_server::HangupHandler hangup(io, auth, settings.keys_file, audit.get(), metrics);
+  hangup.start();
 
   // SIGINT/SIGTERM: stop accepting, finish the requests in flight, exit 0.
   // Connections still busy after 10 s are dropped.
@@ -169,6 +211,7 @@ int serve(const Settings& settings) {
       if (!timer_ec) io.stop();
     });
     maintenance.stop();
+    hangup.stop();
     // Posted by the server once the last connection closes: with the
     // deadline gone, the io_context runs out of work and run() returns.
     server.shutdown([&deadline] { deadline.cancel(); });

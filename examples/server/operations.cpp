@@ -184,6 +184,17 @@ const openapi::Operation readyz{
     {{status::ok, "Ready.", {{"application/json", "Readiness"}}, {}},
      {status::service_unavailable, "Not ready: `detail` is `not ready`.", {{"application/json", "NotReady"}}, {}}}};
 
+const openapi::Operation metrics{
+    "metrics",
+    "health",
+    "Prometheus metrics",
+    "The Prometheus text exposition format 0.0.4: requests by route and status, latency, logins by outcome, "
+    "refresh rotations and reuses, throttled logins, the password workers' load, sessions purged, store errors, "
+    "start time and build (docs/operations.md).",
+    kNoBody,
+    Access::open,
+    {{status::ok, "The metrics.", {{"text/plain", "Text"}}, {}}}};
+
 const openapi::Operation openapi_json{"openapi",
                                       "docs",
                                       "This OpenAPI document",

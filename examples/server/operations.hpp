@@ -21,6 +21,7 @@ extern const openapi::Operation revoke;
 extern const openapi::Operation healthz;
 extern const openapi::Operation livez;
 extern const openapi::Operation readyz;
+extern const openapi::Operation metrics;
 extern const openapi::Operation openapi_json;
 extern const openapi::Operation docs;
 extern const openapi::Operation docs_asset;

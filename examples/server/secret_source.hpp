@@ -1,4 +1,4 @@
-// Where authcore-server's signing key comes from (DESIGN §7).
+// Where authcore-server's signing keys come from (DESIGN §7).
 #ifndef AUTHCORE_SERVER_SECRET_SOURCE_HPP
 #define AUTHCORE_SERVER_SECRET_SOURCE_HPP
 
@@ -15,6 +15,12 @@ namespace authcore_server {
 /// that tokens will not survive a restart. Fails with invalid_key for a
 /// short key, or a file that is unreadable or over 64 KiB.
 authcore::Result<authcore::HmacKey> load_key(const std::string& secret_file);
+
+/// The keys the server starts with: those of `keys_file`
+/// (authcore::KeyRing::from_file(): `kid key` lines, the first signs, an
+/// owner-only file) when given, else the one key of load_key(). Fails with
+/// invalid_key as they do.
+authcore::Result<authcore::KeyRing> load_keys(const std::string& keys_file, const std::string& secret_file);
 
 }  // namespace authcore_server
 

@@ -1,6 +1,8 @@
 #include "service.hpp"
 
+#include <chrono>
 #include <exception>
+#include <optional>
 #include <utility>
 
 #include "authcore/bearer.hpp"
@@ -131,6 +133,7 @@ const RouteTable<Service::Handler>& Service::routes() noexcept {
       {"/healthz", http::verb::get, &Service::healthz, Runs::store_read, operations::healthz},
       {"/livez", http::verb::get, &Service::livez, Runs::network_thread, operations::livez},
       {"/readyz", http::verb::get, &Service::readyz, Runs::store_read, operations::readyz},
+      {"/metrics", http::verb::get, &Service::metrics, Runs::network_thread, operations::metrics},
       {"/admin/users", http::verb::get, &Service::admin_users, Runs::store_read, operations::admin_users},
       {"/openapi.json", http::verb::get, &Service::openapi_json, Runs::network_thread, operations::openapi_json},
       {"/docs", http::verb::get, &Service::docs, Runs::network_thread, operations::docs},
@@ -150,16 +153,24 @@ Service::Service(authcore::Authenticator& auth, authcore::UserStore& store, Bloc
           openapi::document(routes(), [this](const Route<Handler>& route) { return serves(route); }).dump()),
       docs_page_(swagger_ui_page(options_.docs_assets != nullptr)) {}
 
+std::vector<std::string_view> Service::route_patterns() {
+  std::vector<std::string_view> patterns;
+  for (const auto& route : routes()) patterns.push_back(route.path);
+  return patterns;
+}
+
 bool Service::serves(const Route<Handler>& route) const noexcept {
   if (route.handler == &Service::docs_asset) return options_.docs && options_.docs_assets != nullptr;
   if (route.handler == &Service::docs || route.handler == &Service::openapi_json) return options_.docs;
+  if (route.handler == &Service::metrics) return options_.metrics != nullptr;
   return true;
 }
 
 void Service::handle(const Request& request, std::string_view client, std::function<void(Response)> respond) const {
-  const Responder responder(reply_to(request), options_.cors.decorating(request, std::move(respond)));
   const std::string_view path = path_of(request);
   auto match = routes().find(path, request.method(), [this](const Route<Handler>& route) { return serves(route); });
+  const Responder responder(
+      reply_to(request), options_.cors.decorating(request, metered(match.route, request.method(), std::move(respond))));
   if (match.route == nullptr && match.allow.empty()) return answer_unrouted(path, request, responder);
   if (match.route == nullptr) {
     if (auto preflight = options_.cors.preflight(request, match.allow, responder.to())) {
@@ -190,6 +201,18 @@ void Service::answer_unrouted(std::string_view path, const Request& request, con
     }
   }
   respond(error_reply(respond.to(), http::status::not_found, "Not Found"));
+}
+
+std::function<void(Response)> Service::metered(const Route<Handler>* route, http::verb method,
+                                               std::function<void(Response)> respond) const {
+  if (options_.metrics == nullptr) return respond;
+  std::optional<std::size_t> row;
+  if (route != nullptr) row = static_cast<std::size_t>(route - routes().begin());
+  return [metrics = options_.metrics, row, method, started = std::chrono::steady_clock::now(),
+          respond = std::move(respond)](Response response) {
+    metrics->count_request(row, method, response.result_int(), std::chrono::steady_clock::now() - started);
+    respond(std::move(response));
+  };
 }
 
 bool Service::runs_inline(Runs runs) const noexcept {
@@ -444,6 +467,14 @@ void Service::readyz(const Exchange&, Responder respond) const {
     return respond(json_reply(respond.to(), http::status::ok, json{{"status", "ok"}, {"checks", checks}}));
   respond(
       json_reply(respond.to(), http::status::service_unavailable, json{{"detail", "not ready"}, {"checks", checks}}));
+}
+
+// The Prometheus text format 0.0.4, read at scrape time: the counters plus
+// the HashGate's load and the store's failures.
+void Service::metrics(const Exchange&, Responder respond) const {
+  const Metrics::Readings readings{auth_.options().hash_gate->stats(), store_.store_failures()};
+  respond(
+      content_reply(respond.to(), http::status::ok, prometheus::kContentType, options_.metrics->exposition(readings)));
 }
 
 }  // namespace authcore_server

@@ -14,6 +14,7 @@
 #include "authcore/user_store.hpp"
 #include "cors.hpp"
 #include "http_message.hpp"
+#include "metrics.hpp"
 #include "request_decoding.hpp"
 #include "responder.hpp"
 #include "route_table.hpp"
@@ -44,6 +45,9 @@ struct ServiceOptions {
   /// Whether the signing keys are loaded, for /readyz; unset means they
   /// are (the Authenticator was given them). Default unset.
   std::function<bool()> keys_loaded;
+  /// Where responses are counted and what GET /metrics reports. Default
+  /// none: nothing is counted and /metrics is 404. Must outlive the service.
+  Metrics* metrics = nullptr;
 };
 
 /// One request being served, as a handler sees it. The request outlives the
@@ -83,6 +87,8 @@ class Service {
   /// Every route the service can serve (DESIGN §7's table), each with its
   /// OpenAPI documentation.
   static const RouteTable<Handler>& routes() noexcept;
+  /// The path of each row of routes(), in order: what Metrics counts by.
+  static std::vector<std::string_view> route_patterns();
 
   /// Whether this service serves `route`: the documentation routes are off
   /// with `ServiceOptions::docs` false, and /docs/assets/ without
@@ -111,6 +117,12 @@ class Service {
   void admin_users(const Exchange& exchange, Responder respond) const;
   void livez(const Exchange& exchange, Responder respond) const;
   void readyz(const Exchange& exchange, Responder respond) const;
+  void metrics(const Exchange& exchange, Responder respond) const;
+
+  /// `respond`, counting the response in ServiceOptions::metrics (by
+  /// `route`, null when none serves the request) when there are metrics.
+  std::function<void(Response)> metered(const Route<Handler>* route, http::verb method,
+                                        std::function<void(Response)> respond) const;
 
   // The grants of the token endpoint (RFC 6749 §4.3 and §6).
   void password_grant(const Exchange& exchange, FormFields& fields, Responder respond) const;

@@ -2,9 +2,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include <charconv>
 #include <stdexcept>
 #include <string_view>
+#include <system_error>
 #include <utility>
+
 #include "client_address.hpp"
 #include "cors.hpp"
 
@@ -38,7 +41,74 @@ void add_network_flags(CLI::App& app, Settings& settings) {
       ->check(CLI::Validator(origin_problem, "ORIGIN"));
 }
 
+constexpr std::uint32_t kMaxMebibytes = 4096;
+
+// A decimal number in [low, high], the whole of `text`.
+std::optional<std::uint32_t> number_in(std::string_view text, std::uint32_t low, std::uint32_t high) {
+  std::uint32_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < low || value > high) return std::nullopt;
+  return value;
+}
+
+// Keys, purge, audit log and policies (docs/operations.md).
+void add_operations_flags(CLI::App& app, Settings& settings) {
+  app.add_option("--keys-file", settings.keys_file,
+                 "File of `kid key` lines (authctl keygen --kid K), owner-only (chmod 600); the first key signs; "
+                 "re-read on SIGHUP")
+      ->excludes("--secret-file");
+  app.add_option("--purge-interval", settings.purge_interval, "Seconds between deletions of expired sessions")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--audit-log", settings.audit_log,
+                 "Write security events as JSON lines to this file (reopened on SIGHUP), or - for standard output");
+  app.add_option("--issuer", settings.issuer, "The `iss` of every token, required when verifying (default: none)");
+  app.add_option("--audience", settings.audience, "The `aud` of every token, required when verifying (default: none)");
+  app.add_option("--login-free-attempts", settings.login_free_attempts,
+                 "Failed logins per username and per client before back-off starts")
+      ->capture_default_str();
+  app.add_option("--login-max-delay", settings.login_max_delay,
+                 "Longest back-off after failed logins, in seconds (it doubles from 1 s)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option_function<std::string>(
+         "--password-policy",
+         [&settings](const std::string& text) {
+           const auto policy = parse_password_policy(text);
+           if (!policy) {
+             throw CLI::ValidationError("--password-policy",
+                                        "'" + text +
+                                            "' is not interactive, moderate, sensitive or t=N,m=MiB "
+                                            "(N 1 to 16, MiB 1 to " +
+                                            std::to_string(kMaxMebibytes) + ")");
+           }
+           settings.password_policy = *policy;
+         },
+         "Argon2id cost of new hashes: interactive (t=2, 64 MiB), moderate, sensitive, or t=N,m=MiB as "
+         "`authctl calibrate` prints it")
+      ->type_name("POLICY")
+      ->default_str("interactive");
+}
+
 }  // namespace
+
+std::optional<authcore::PasswordPolicy> parse_password_policy(std::string_view text) {
+  if (text == "interactive") return authcore::PasswordPolicy::interactive();
+  if (text == "moderate") return authcore::PasswordPolicy::moderate();
+  if (text == "sensitive") return authcore::PasswordPolicy::sensitive();
+  constexpr std::string_view time_prefix = "t=";
+  constexpr std::string_view memory_prefix = ",m=";
+  const auto comma = text.find(',');
+  if (text.substr(0, time_prefix.size()) != time_prefix || comma == std::string_view::npos ||
+      text.substr(comma, memory_prefix.size()) != memory_prefix) {
+    return std::nullopt;
+  }
+  const auto passes = number_in(text.substr(time_prefix.size(), comma - time_prefix.size()), 1,
+                                authcore::PasswordPolicy::max_time_cost);
+  const auto mebibytes = number_in(text.substr(comma + memory_prefix.size()), 1, kMaxMebibytes);
+  if (!passes || !mebibytes) return std::nullopt;
+  return authcore::PasswordPolicy::custom(*passes, std::size_t{*mebibytes} << 20);
+}
 
 void add_flags(CLI::App& app, Settings& settings) {
   app.set_config("--config", "", "Read flags from this file (INI or TOML: `port = 8000`; the command line wins)");
@@ -75,6 +145,7 @@ void add_flags(CLI::App& app, Settings& settings) {
       ->allow_extra_args(false)
       ->type_name("ROLE=SCOPES");
   add_network_flags(app, settings);
+  add_operations_flags(app, settings);
   app.footer("Example: AUTHCORE_SECRET=\"$(authctl keygen)\" authcore-server --port 8000 --db auth.db");
 }
 

@@ -4,12 +4,18 @@
 #define AUTHCORE_SERVER_SETTINGS_HPP
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 #include "authcore/authenticator.hpp"
+
+#include "authcore/login_throttle.hpp"
+#include "authcore/password_hasher.hpp"
 
 namespace CLI {
 class App;
@@ -37,6 +43,16 @@ struct Settings {
   std::string tls_key;                       ///< PEM key of tls_cert
   std::vector<std::string> trusted_proxies;  ///< CIDR ranges (parse_cidr())
   std::vector<std::string> cors_origins;     ///< exact origins (origin_problem())
+  // Operations (docs/operations.md): keys, purge, audit log, token and
+  // login policies.
+  std::string keys_file;
+  long purge_interval = 60 * 60;
+  std::string audit_log;
+  std::string issuer;    ///< empty: none
+  std::string audience;  ///< empty: none
+  std::uint32_t login_free_attempts = authcore::LoginThrottleOptions{}.free_attempts;
+  long login_max_delay = authcore::LoginThrottleOptions{}.max_delay.count();
+  authcore::PasswordPolicy password_policy = authcore::PasswordPolicy::interactive();
 };
 
 /// Registers every flag on `app`, writing into `settings` (which must
@@ -50,6 +66,11 @@ void add_flags(CLI::App& app, Settings& settings);
 /// Throws std::invalid_argument for an argument without `ROLE=`. The
 /// Authenticator checks the scope names.
 void apply_role_scopes(const std::vector<std::string>& arguments, std::map<std::string, authcore::ScopeSet>& map);
+/// The policy `text` names, as --password-policy takes it: `interactive`,
+/// `moderate`, `sensitive`, or `t=N,m=MiB` (N passes, 1 to 16; m MiB of
+/// memory, 1 to 4096), which `authctl calibrate` prints. std::nullopt for
+/// anything else.
+std::optional<authcore::PasswordPolicy> parse_password_policy(std::string_view text);
 
 /// True when `db` names a PostgreSQL database rather than an SQLite file.
 bool is_postgres_url(const std::string& db);

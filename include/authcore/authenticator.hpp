@@ -256,6 +256,17 @@ class AUTHCORE_API Authenticator {
   /// The options in force (defaults resolved).
   const AuthenticatorOptions& options() const noexcept;
 
+  /// Key rotation: from now on tokens are signed with `keys.current()`, and
+  /// a token verifies only with a key of `keys`, so the tokens of a key
+  /// left out fail (unknown_key, or invalid_signature for a token without
+  /// `kid`) while sessions and the tokens of every kept key stay good.
+  /// Thread-safe, also while other threads run any member: a call already
+  /// under way finishes with the keys it began with. Verifying takes no lock
+  /// for it: each thread keeps the keys it last used and takes a lock once
+  /// after each set_keys(). Until a thread next authenticates (or ends), it
+  /// may keep replaced keys in memory.
+  void set_keys(KeyRing keys);
+
  private:
   class Impl;
   std::unique_ptr<Impl> impl_;

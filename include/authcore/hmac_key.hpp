@@ -79,6 +79,26 @@ class AUTHCORE_API KeyRing {
   /// ErrorCode::invalid_key when `keys` is empty, two keys share a kid (the
   /// empty kid included), or no key has `current_kid`.
   static Result<KeyRing> create(std::vector<HmacKey> keys, std::string_view current_kid);
+  /// A ring from a keys file, for key rotation (authcore-server's
+  /// `--keys-file`): one key per line, `kid key`, the kid and then the
+  /// key's bytes as unpadded base64url (what `authctl keygen --kid K`
+  /// prints), separated by spaces or tabs. The first key is the current
+  /// (signing) key. Blank lines, and lines whose first character other
+  /// than a space or tab is `#`, are ignored, as are spaces, tabs and "\r"
+  /// around the fields. Fails with ErrorCode::invalid_key, the message
+  /// naming `path` and, for a bad line, its number (never a key's text),
+  /// when:
+  ///  - the file cannot be opened or read, or holds more than
+  ///    SecretBytes::max_file_bytes bytes;
+  ///  - its group or others have any permission on it (mode & 077): keys
+  ///    readable by other accounts are refused, as ssh refuses such a
+  ///    private key (`chmod 600` it);
+  ///  - a line has not exactly two fields, a kid is not valid UTF-8, two
+  ///    lines share a kid, or a key is not strict base64url
+  ///    (SecretBytes::from_base64url()) or has fewer than HmacKey::min_size
+  ///    bytes;
+  ///  - it holds no key at all.
+  static Result<KeyRing> from_file(const std::string& path);
 
   /// The signing key.
   const HmacKey& current() const noexcept { return keys_[current_]; }

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,8 @@
 #include "authcore/result.hpp"
 
 namespace authcore {
+
+struct CalibrationStep;
 
 /// How new passwords are hashed (Argon2id, RFC 9106) and what a stored hash
 /// may cost to verify. A plain struct: start from a preset and adjust. The
@@ -69,6 +72,12 @@ struct AUTHCORE_API PasswordPolicy {
   /// even when that exceeds `target`.
   static PasswordPolicy calibrate(std::chrono::milliseconds target,
                                   std::size_t memory_limit_bytes = std::size_t{256} << 20);
+  /// As above, calling `progress` on this thread after each hash it timed
+  /// (the probes, then each candidate), so that a tool can show what it is
+  /// doing during the seconds this takes (`authctl calibrate`). An exception
+  /// `progress` throws ends the calibration and propagates.
+  static PasswordPolicy calibrate(std::chrono::milliseconds target, std::size_t memory_limit_bytes,
+                                  const std::function<void(const CalibrationStep&)>& progress);
 
   /// Equal when every field is.
   friend bool operator==(const PasswordPolicy& a, const PasswordPolicy& b) noexcept {
@@ -77,6 +86,19 @@ struct AUTHCORE_API PasswordPolicy {
   }
   /// Not equal when any field differs.
   friend bool operator!=(const PasswordPolicy& a, const PasswordPolicy& b) noexcept { return !(a == b); }
+};
+
+/// One timing PasswordPolicy::calibrate() made, reported to its `progress`.
+struct CalibrationStep {
+  /// True for the probe (t = 1), which estimates the cost of one pass over
+  /// one KiB; false for a candidate policy.
+  bool probe = false;
+  std::uint32_t time_cost = 0;              ///< t of the hash timed
+  std::size_t memory_bytes = 0;             ///< m of the hash timed
+  std::chrono::duration<double> took{0.0};  ///< the fastest of its runs, in seconds
+  /// A candidate that took at most the target, so calibrate() returns it.
+  /// Always false for the probe.
+  bool fits = false;
 };
 
 /// The outcome of PasswordHasher::verify(). The enumerator is the wire string.

@@ -4,6 +4,7 @@
 #ifndef AUTHCORE_USER_STORE_HPP
 #define AUTHCORE_USER_STORE_HPP
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -214,10 +215,23 @@ class AUTHCORE_API UserStore {
   /// The Authenticator uses it unless told otherwise.
   std::chrono::milliseconds default_session_cache_staleness() const noexcept;
 
+  /// How many calls of this store have failed with a store error
+  /// (store_unavailable, store_busy, store_full, store_error) since it was
+  /// made, for monitoring: authcore-server exports it as
+  /// `authcore_store_errors_total`. Refused arguments and answers such as
+  /// not_found, conflict or revoked are not failures of the store.
+  [[nodiscard]] std::uint64_t store_failures() const noexcept;
+
  protected:
   UserStore() = default;
 
  private:
+  // `result`, counted in store_failures_ when it is a store error.
+  template <class T>
+  Result<T> counted(Result<T> result) const;
+
+  mutable std::atomic<std::uint64_t> store_failures_{0};
+
   virtual Result<void> do_create_user(const User& user) = 0;
   virtual Result<std::size_t> do_import_users(const std::vector<User>& users) = 0;
   virtual Result<User> do_find_user(std::string_view username) const = 0;

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "account/account_rules.hpp"
+#include "account/published.hpp"
 #include "account/session_cache.hpp"
 #include "authcore/token_issuer.hpp"
 #include "authcore/token_verifier.hpp"
@@ -85,6 +86,14 @@ VerifyOptions verify_options(const AuthenticatorOptions& options, TokenType type
   return verify;
 }
 
+// The issuer and the two verifiers of one KeyRing, replaced together by
+// Authenticator::set_keys().
+struct Signing {
+  TokenIssuer issuer;
+  TokenVerifier access_verifier;
+  TokenVerifier refresh_verifier;
+};
+
 }  // namespace
 
 class Authenticator::Impl {
@@ -94,18 +103,13 @@ class Authenticator::Impl {
         clock_(clock),
         options_(resolved(std::move(options), store)),
         hasher_(options_.password_policy),
-        issuer_(keys, clock),
-        access_verifier_(
-            keys,
-            verify_options(options_, TokenType::access,
-                           options_.accept_tokens_without_session ? std::vector<std::string>{"sub"}
-                                                                  : std::vector<std::string>{"sub", "sid"}),
-            clock),
-        refresh_verifier_(std::move(keys), verify_options(options_, TokenType::refresh, {"sub", "sid", "jti"}), clock),
+        signing_(make_signing(std::move(keys))),
         dummy_hash_(make_dummy_hash()),
         sessions_(*options_.session_cache_staleness, options_.session_cache_capacity) {}
 
   const AuthenticatorOptions& options() const noexcept { return options_; }
+
+  void set_keys(KeyRing keys) { signing_.publish(make_signing(std::move(keys))); }
 
   // ---- sign-up ----
 
@@ -192,7 +196,7 @@ class Authenticator::Impl {
   // ---- refresh, logout, authenticate ----
 
   Result<TokenPair> refresh(std::string_view refresh_token, std::string_view client, const ScopeSet& requested) {
-    const auto claims = refresh_verifier_.verify(refresh_token);
+    const auto claims = verify_refresh(refresh_token);
     if (!claims) return claims.error();
     const std::string session_id(*claims->session_id());
     // Checked before anything is spent: a token naming another user than
@@ -219,7 +223,7 @@ class Authenticator::Impl {
   }
 
   Result<Claims> authenticate(std::string_view access_token, const ScopeSet& required) const {
-    auto claims = access_verifier_.verify(access_token);
+    auto claims = verify_access(access_token);
     if (!claims) return claims;
     const std::string_view subject = *claims->subject();
     // Only with accept_tokens_without_session may a token have no session;
@@ -242,8 +246,8 @@ class Authenticator::Impl {
   // `typ`), so no hint is needed. A session that has ended already, or was
   // purged, is what the caller asked for.
   Result<void> revoke(std::string_view token, std::string_view client) {
-    auto claims = access_verifier_.verify(token);
-    if (!claims && claims.error().code == ErrorCode::wrong_token_type) claims = refresh_verifier_.verify(token);
+    auto claims = verify_access(token);
+    if (!claims && claims.error().code == ErrorCode::wrong_token_type) claims = verify_refresh(token);
     if (!claims) return claims.error();
     auto ended = end_session(*claims, client);
     if (!ended && ended.error().code == ErrorCode::not_found) return {};
@@ -451,9 +455,9 @@ class Authenticator::Impl {
     refresh.ttl = remaining;
     refresh.jwt_id = jti;
     access.custom = grant.custom;
-    auto access_token = issuer_.issue(access);
+    auto access_token = issue(access);
     if (!access_token) return access_token.error();
-    auto refresh_token = issuer_.issue(refresh);
+    auto refresh_token = issue(refresh);
     if (!refresh_token) return refresh_token.error();
     return TokenPair{std::move(*access_token), std::move(*refresh_token), access.ttl, grant.scope};
   }
@@ -466,6 +470,28 @@ class Authenticator::Impl {
     sessions_.forget_active(session_id);
     emit(SecurityEventKind::logout, *claims.subject(), client, session_id);
     return {};
+  }
+
+  std::shared_ptr<const Signing> make_signing(KeyRing keys) const {
+    const std::vector<std::string> access_claims = options_.accept_tokens_without_session
+                                                       ? std::vector<std::string>{"sub"}
+                                                       : std::vector<std::string>{"sub", "sid"};
+    return std::make_shared<const Signing>(Signing{
+        TokenIssuer(keys, clock_),
+        TokenVerifier(keys, verify_options(options_, TokenType::access, access_claims), clock_),
+        // Braced initialisers run in order (C++17 [dcl.init.list]): `keys` is moved last.
+        TokenVerifier(std::move(keys), verify_options(options_, TokenType::refresh, {"sub", "sid", "jti"}), clock_)});
+  }
+
+  // The keys in force (set_keys()), read without a lock.
+  Result<Claims> verify_access(std::string_view token) const {
+    return signing_.read([&](const Signing& signing) { return signing.access_verifier.verify(token); });
+  }
+  Result<Claims> verify_refresh(std::string_view token) const {
+    return signing_.read([&](const Signing& signing) { return signing.refresh_verifier.verify(token); });
+  }
+  Result<std::string> issue(const IssueOptions& options) const {
+    return signing_.read([&](const Signing& signing) { return signing.issuer.issue(options); });
   }
 
   void emit(SecurityEventKind kind, std::string_view username, std::string_view client,
@@ -481,9 +507,7 @@ class Authenticator::Impl {
   const Clock& clock_;
   const AuthenticatorOptions options_;
   const PasswordHasher hasher_;
-  const TokenIssuer issuer_;
-  const TokenVerifier access_verifier_;
-  const TokenVerifier refresh_verifier_;
+  detail::Published<Signing> signing_;
   const std::string dummy_hash_;
   mutable detail::SessionCache sessions_;
 };
@@ -518,6 +542,7 @@ Authenticator::~Authenticator() = default;
 const AuthenticatorOptions& Authenticator::options() const noexcept { return impl_->options(); }
 
 Result<User> Authenticator::checked_account(User user) { return detail::checked_account(std::move(user)); }
+void Authenticator::set_keys(KeyRing keys) { impl_->set_keys(std::move(keys)); }
 
 Result<User> Authenticator::signup(std::string_view username, std::string_view password,
                                    std::optional<std::string_view> email) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <optional>
 
 #include "detail/sodium_init.hpp"
@@ -31,6 +32,7 @@ constexpr int kCandidateRuns = 2;
 constexpr double kCalibrationMargin = 0.95;
 
 using FloatSeconds = std::chrono::duration<double>;
+using CalibrationProgress = std::function<void(const CalibrationStep&)>;
 
 struct Argon2Cost {
   std::uint32_t time_cost;
@@ -73,10 +75,12 @@ FloatSeconds fastest_hash(int runs, Argon2Cost cost) noexcept {
 
 // How many KiB-passes of Argon2id fit in `target`, from probe hashes
 // (Argon2's cost is linear in m * t).
-double affordable_kib_passes(FloatSeconds target, std::size_t memory_limit) noexcept {
+double affordable_kib_passes(FloatSeconds target, std::size_t memory_limit, const CalibrationProgress& progress) {
   const std::size_t probe_bytes = std::min(memory_limit, kProbeMemoryBytes);
+  const FloatSeconds probe = fastest_hash(kProbeRuns, {1, probe_bytes});
+  if (progress) progress(CalibrationStep{true, 1, probe_bytes, probe, false});
   // A floor of 1 ns keeps the division finite on a clock too coarse to see the probe.
-  const double probe_seconds = std::max(fastest_hash(kProbeRuns, {1, probe_bytes}).count(), 1e-9);
+  const double probe_seconds = std::max(probe.count(), 1e-9);
   const double seconds_per_kib_pass = probe_seconds / static_cast<double>(whole_kib(probe_bytes));
   return target.count() / seconds_per_kib_pass;
 }
@@ -132,13 +136,19 @@ PasswordPolicy PasswordPolicy::custom(std::uint32_t time_cost, std::size_t memor
 }
 
 PasswordPolicy PasswordPolicy::calibrate(std::chrono::milliseconds target, std::size_t memory_limit_bytes) {
+  return calibrate(target, memory_limit_bytes, {});
+}
+
+PasswordPolicy PasswordPolicy::calibrate(std::chrono::milliseconds target, std::size_t memory_limit_bytes,
+                                         const CalibrationProgress& progress) {
   const FloatSeconds budget = target;
   const std::size_t limit = round_down_to_mib(std::max(memory_limit_bytes, kFloorMemoryBytes));
-  Argon2Cost cost = estimated_cost(affordable_kib_passes(budget, limit), limit);
+  Argon2Cost cost = estimated_cost(affordable_kib_passes(budget, limit, progress), limit);
   // The estimate is linear, and large memory is slower per KiB than the
   // probe (page faults, caches): measure and step down until it fits.
   for (int step = 0; step < kMaxCalibrationSteps; ++step) {
     const FloatSeconds measured = fastest_hash(kCandidateRuns, cost);
+    if (progress) progress(CalibrationStep{false, cost.time_cost, cost.memory_bytes, measured, measured <= budget});
     if (measured <= budget) break;
     const auto next = cheaper_cost(cost, measured, budget);
     if (!next) break;

@@ -38,6 +38,13 @@ std::optional<Error> first_invalid(std::initializer_list<TextArgument> arguments
   return std::nullopt;
 }
 
+// A failure of the store itself (a database down, locked, full or broken),
+// as opposed to an answer about the data (not_found, conflict, revoked).
+bool is_store_failure(ErrorCode code) noexcept {
+  return code == ErrorCode::store_unavailable || code == ErrorCode::store_busy || code == ErrorCode::store_full ||
+         code == ErrorCode::store_error;
+}
+
 TextArgument username_argument(std::string_view value) { return {"username", value}; }
 TextArgument session_argument(std::string_view value) { return {"session id", value}; }
 
@@ -78,9 +85,17 @@ nlohmann::ordered_json profile_json(const User& user) {
 
 UserStore::~UserStore() = default;
 
+template <class T>
+Result<T> UserStore::counted(Result<T> result) const {
+  if (!result && is_store_failure(result.error().code)) store_failures_.fetch_add(1, std::memory_order_relaxed);
+  return result;
+}
+
+std::uint64_t UserStore::store_failures() const noexcept { return store_failures_.load(std::memory_order_relaxed); }
+
 Result<void> UserStore::create_user(const User& user) {
   if (auto error = first_invalid(user)) return *error;
-  return do_create_user(user);
+  return counted(do_create_user(user));
 }
 
 Result<std::size_t> UserStore::import_users(const std::vector<User>& users) {
@@ -90,30 +105,30 @@ Result<std::size_t> UserStore::import_users(const std::vector<User>& users) {
       return *error;
     }
   }
-  return do_import_users(users);
+  return counted(do_import_users(users));
 }
 
 Result<User> UserStore::find_user(std::string_view username) const {
   if (auto error = first_invalid({username_argument(username)})) return *error;
-  return do_find_user(username);
+  return counted(do_find_user(username));
 }
 
 Result<User> UserStore::find_user_by_email(std::string_view email) const {
   if (auto error = first_invalid({{"email", email}})) return *error;
-  return do_find_user_by_email(email);
+  return counted(do_find_user_by_email(email));
 }
 
-Result<std::vector<User>> UserStore::list_users() const { return do_list_users(); }
+Result<std::vector<User>> UserStore::list_users() const { return counted(do_list_users()); }
 
 Result<void> UserStore::set_disabled(std::string_view username, bool disabled) {
   if (auto error = first_invalid({username_argument(username)})) return *error;
-  return do_set_disabled(username, disabled);
+  return counted(do_set_disabled(username, disabled));
 }
 
 Result<void> UserStore::set_roles(std::string_view username, const std::set<std::string>& roles) {
   if (auto error = first_invalid({username_argument(username)})) return *error;
   if (auto error = first_invalid_role(roles)) return *error;
-  return do_set_roles(username, roles);
+  return counted(do_set_roles(username, roles));
 }
 
 Result<void> UserStore::update_password_hash(std::string_view username, std::string_view expected_hash,
@@ -123,12 +138,12 @@ Result<void> UserStore::update_password_hash(std::string_view username, std::str
                                   {"new password hash", new_hash, false}})) {
     return *error;
   }
-  return do_update_password_hash(username, expected_hash, new_hash);
+  return counted(do_update_password_hash(username, expected_hash, new_hash));
 }
 
 Result<void> UserStore::delete_user(std::string_view username) {
   if (auto error = first_invalid({username_argument(username)})) return *error;
-  return do_delete_user(username);
+  return counted(do_delete_user(username));
 }
 
 Result<void> UserStore::create_session(std::string_view username, std::string_view session_id,
@@ -140,7 +155,7 @@ Result<void> UserStore::create_session(std::string_view username, std::string_vi
                                   {"scope", scope, false}})) {
     return *error;
   }
-  return do_create_session(username, session_id, first_refresh_jti, expires_at, scope);
+  return counted(do_create_session(username, session_id, first_refresh_jti, expires_at, scope));
 }
 
 Result<Session> UserStore::rotate(std::string_view session_id, std::string_view presented_jti,
@@ -149,30 +164,30 @@ Result<Session> UserStore::rotate(std::string_view session_id, std::string_view 
           {session_argument(session_id), {"presented refresh jti", presented_jti}, {"next refresh jti", next_jti}})) {
     return *error;
   }
-  return do_rotate(session_id, presented_jti, next_jti, now);
+  return counted(do_rotate(session_id, presented_jti, next_jti, now));
 }
 
 Result<Session> UserStore::find_session(std::string_view session_id) const {
   if (auto error = first_invalid({session_argument(session_id)})) return *error;
-  return do_find_session(session_id);
+  return counted(do_find_session(session_id));
 }
 
 Result<void> UserStore::revoke_session(std::string_view session_id) {
   if (auto error = first_invalid({session_argument(session_id)})) return *error;
-  return do_revoke_session(session_id);
+  return counted(do_revoke_session(session_id));
 }
 
 Result<std::size_t> UserStore::revoke_all_sessions(std::string_view username, std::string_view except_session_id) {
   if (auto error = first_invalid({username_argument(username), {"kept session id", except_session_id, false}})) {
     return *error;
   }
-  return do_revoke_all_sessions(username, except_session_id);
+  return counted(do_revoke_all_sessions(username, except_session_id));
 }
 
 Result<std::optional<std::string>> UserStore::active_session_owner(std::string_view session_id,
                                                                    std::int64_t now) const {
   if (auto error = first_invalid({session_argument(session_id)})) return *error;
-  return do_active_session_owner(session_id, now);
+  return counted(do_active_session_owner(session_id, now));
 }
 
 Result<bool> UserStore::is_session_active(std::string_view session_id, std::int64_t now) const {
@@ -181,9 +196,9 @@ Result<bool> UserStore::is_session_active(std::string_view session_id, std::int6
   return owner->has_value();
 }
 
-Result<std::size_t> UserStore::purge_expired(std::int64_t now) { return do_purge_expired(now); }
+Result<std::size_t> UserStore::purge_expired(std::int64_t now) { return counted(do_purge_expired(now)); }
 
-Result<void> UserStore::ping() const { return do_ping(); }
+Result<void> UserStore::ping() const { return counted(do_ping()); }
 
 std::chrono::milliseconds UserStore::default_session_cache_staleness() const noexcept {
   return do_default_session_cache_staleness();

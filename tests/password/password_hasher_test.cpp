@@ -4,6 +4,7 @@
 #include "authcore/password_hasher.hpp"
 
 #include <chrono>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -456,6 +457,40 @@ TEST_CASE("calibrate picks the strongest policy within the target and never less
   CHECK(fitted.time_cost <= PasswordPolicy::max_time_cost);
   const PasswordHasher hasher(fitted);
   CHECK(hasher.verify("pw", hasher.hash("pw").value()) == PasswordCheck::match);
+}
+
+TEST_CASE("calibrate reports the probe, then each candidate it timed, the last one returned", "[password][calibrate]") {
+  std::vector<CalibrationStep> steps;
+  const auto record = [&steps](const CalibrationStep& step) { steps.push_back(step); };
+  const PasswordPolicy fitted = PasswordPolicy::calibrate(std::chrono::milliseconds(60), 24 * kMiB, record);
+  REQUIRE(steps.size() >= 2);
+  CHECK(steps.front().probe);
+  CHECK(steps.front().time_cost == 1);
+  CHECK(steps.front().memory_bytes == 24 * kMiB);  // the limit, under the 32 MiB probe
+  CHECK_FALSE(steps.front().fits);
+  CHECK(steps.front().took.count() > 0);
+  for (std::size_t i = 1; i < steps.size(); ++i) {
+    INFO("step " << i);
+    CHECK_FALSE(steps[i].probe);
+    CHECK(steps[i].took.count() > 0);
+    CHECK(steps[i].fits == (steps[i].took <= std::chrono::milliseconds(60)));
+    if (steps[i].fits) CHECK(i + 1 == steps.size());  // calibrate stops at the first that fits
+  }
+  const CalibrationStep& last = steps.back();
+  if (last.fits) {
+    CHECK(fitted.time_cost == last.time_cost);
+    CHECK(fitted.memory_bytes == last.memory_bytes);
+  }
+}
+
+TEST_CASE("calibrate stops with what its progress callback throws", "[password][calibrate]") {
+  int calls = 0;
+  const auto refuse = [&calls](const CalibrationStep&) {
+    ++calls;
+    throw std::runtime_error("cancelled");
+  };
+  CHECK_THROWS_WITH(PasswordPolicy::calibrate(std::chrono::milliseconds(60), 24 * kMiB, refuse), "cancelled");
+  CHECK(calls == 1);
 }
 
 TEST_CASE("PasswordCheck names are the wire strings", "[password]") {

@@ -1,5 +1,6 @@
 #include "server/server_harness.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -100,7 +101,51 @@ void record(const std::string& method, const std::string& target, const HttpRepl
   out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
+std::vector<std::string> with_usual_flags(const std::string& db, std::vector<std::string> extra) {
+  std::vector<std::string> arguments{"--port", "0", "--db", db, "--quiet"};
+  arguments.insert(arguments.end(), extra.begin(), extra.end());
+  return arguments;
+}
+
+http::request<http::string_body> get_request(const std::string& target, const std::string& bearer,
+                                             unsigned short port) {
+  http::request<http::string_body> request{http::verb::get, target, 11};
+  request.set(http::field::host, "127.0.0.1:" + std::to_string(port));
+  if (!bearer.empty()) request.set(http::field::authorization, "Bearer " + bearer);
+  return request;
+}
+
 }  // namespace
+
+struct HttpConnection::State {
+  asio::io_context io;
+  beast::tcp_stream stream{io};
+  unsigned short port;
+};
+
+HttpConnection::HttpConnection(unsigned short port) : state_(std::make_unique<State>()) {
+  state_->port = port;
+  state_->stream.expires_after(kTimeout);
+  state_->stream.connect(tcp::endpoint(asio::ip::address_v4::loopback(), port));
+}
+
+HttpConnection::~HttpConnection() = default;
+
+HttpReply HttpConnection::get(const std::string& target, const std::string& bearer) {
+  state_->stream.expires_after(kTimeout);
+  auto request = get_request(target, bearer, state_->port);
+  http::write(state_->stream, request);
+  return read_reply(state_->stream);
+}
+
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
 
 nlohmann::json HttpReply::json() const { return nlohmann::json::parse(body, nullptr, false); }
 
@@ -134,18 +179,27 @@ std::string temporary_database() {
   return std::string(pattern) + "/auth.db";
 }
 
-ServerProcess::ServerProcess(const std::string& db, std::vector<std::string> extra) {
+ServerProcess::ServerProcess(const std::string& db, std::vector<std::string> extra)
+    : ServerProcess(ServerLaunch{with_usual_flags(db, std::move(extra)), {}}) {}
+
+ServerProcess::ServerProcess(const ServerLaunch& launch) {
   int out[2];
   if (::pipe(out) != 0) throw std::runtime_error("pipe failed");
-  std::vector<std::string> arguments{AUTHCORE_SERVER_BINARY, "--port", "0", "--db", db, "--quiet"};
-  arguments.insert(arguments.end(), extra.begin(), extra.end());
-  docs_ = std::find(extra.begin(), extra.end(), "--no-docs") == extra.end();
+  std::vector<std::string> arguments{AUTHCORE_SERVER_BINARY};
+  arguments.insert(arguments.end(), launch.arguments.begin(), launch.arguments.end());
+  docs_ = std::find(launch.arguments.begin(), launch.arguments.end(), "--no-docs") == launch.arguments.end();
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
     ::dup2(out[1], STDOUT_FILENO);
     ::close(out[0]);
     ::close(out[1]);
+    if (!launch.stderr_path.empty()) {
+      const int err = ::open(launch.stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+      if (err < 0) ::_exit(126);
+      ::dup2(err, STDERR_FILENO);
+      ::close(err);
+    }
     ::setenv("AUTHCORE_SECRET", kKeyBytes.c_str(), 1);
     std::vector<char*> argv;
     for (auto& argument : arguments) argv.push_back(argument.data());
@@ -169,6 +223,18 @@ ServerProcess::~ServerProcess() {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
   }
+}
+
+// WNOWAIT: an ended child stays to be reaped by terminate() or the
+// destructor, so its pid cannot be reused meanwhile.
+bool ServerProcess::running() const {
+  siginfo_t info{};
+  return pid_ > 0 && ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+         info.si_pid == 0;
+}
+
+void ServerProcess::signal(int signal_number) const {
+  if (pid_ > 0) ::kill(pid_, signal_number);
 }
 
 int ServerProcess::terminate() {

@@ -7,7 +7,9 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,16 +37,33 @@ struct Backend {
 /// there (and required when AUTHCORE_REQUIRE_POSTGRES=1).
 std::vector<Backend> backends();
 
+/// How a ServerProcess starts when the usual flags will not do.
+struct ServerLaunch {
+  /// Every argument after the program's name: nothing is added, not even
+  /// `--port 0` (e.g. only `--config FILE`, with the port in the file).
+  std::vector<std::string> arguments;
+  /// Where the server's standard error goes; empty: the test's own.
+  std::string stderr_path;
+};
+
 class ServerProcess {
  public:
   /// Starts authcore-server with `db`, the test key and `extra` flags, and
   /// waits until it listens.
   explicit ServerProcess(const std::string& db, std::vector<std::string> extra = {});
+  /// Starts authcore-server with exactly `launch.arguments` (AUTHCORE_SECRET
+  /// is the test key) and waits until it listens on the port it names.
+  explicit ServerProcess(const ServerLaunch& launch);
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   unsigned short port() const noexcept { return port_; }
+  pid_t pid() const noexcept { return pid_; }
+  /// True while the process has not ended.
+  bool running() const;
+  /// Sends `signal_number` (SIGHUP: reload keys, reopen the audit log).
+  void signal(int signal_number) const;
   /// Sends SIGTERM and returns the exit status (-1 when killed by a signal).
   int terminate();
 
@@ -65,6 +84,27 @@ class ServerProcess {
   unsigned short port_ = 0;
   bool docs_ = true;  // serves /docs and /openapi.json (no --no-docs)
 };
+
+/// One keep-alive connection to a server: requests in turn on the same
+/// socket, so a test can tell that the server did not drop it.
+class HttpConnection {
+ public:
+  explicit HttpConnection(unsigned short port);
+  ~HttpConnection();
+  HttpConnection(const HttpConnection&) = delete;
+  HttpConnection& operator=(const HttpConnection&) = delete;
+
+  /// GET `target` with a bearer token (none when empty) on this connection.
+  HttpReply get(const std::string& target, const std::string& bearer = {});
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+/// Polls `condition` every 20 ms until it holds (true) or `timeout` passes
+/// (false).
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
 
 /// A username no other test (or run) uses: the PostgreSQL database is shared.
 std::string unique_name(const std::string& prefix);

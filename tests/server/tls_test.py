@@ -136,6 +136,20 @@ class TlsTest(unittest.TestCase):
     def test_listens_with_https(self):
         self.assertEqual(self.server.scheme, "https")
 
+    def test_tls_from_a_configuration_file(self):
+        with tempfile.TemporaryDirectory(prefix="authcore-config.") as work:
+            config = os.path.join(work, "server.toml")
+            with open(config, "w") as f:
+                f.write(f'tls-cert = "{tls_file("server.pem")}"\ntls-key = "{tls_file("server.key")}"\n')
+            with ServerProcess("--config", config) as server:
+                self.assertEqual(server.scheme, "https")
+                connection = http.client.HTTPSConnection("127.0.0.1", server.port, context=client_context(),
+                                                         timeout=30)
+                connection.request("GET", "/livez")
+                response = connection.getresponse()
+                self.assertEqual((response.status, json.loads(response.read())), (200, {"status": "ok"}))
+                connection.close()
+
     def test_full_exchange_with_curl(self):
         base = self.server.base
         username = f"curl{os.getpid()}"

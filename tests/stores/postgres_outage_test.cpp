@@ -41,6 +41,7 @@ TEST_CASE("PostgreSQL going away: calls fail closed, and the same store recovers
 
   SECTION("while the server is down every call is store_unavailable; afterwards all works") {
     REQUIRE_STORE_OK(store->create_session("alice", "s1", "j1", test::kSessionEnd));
+    const std::uint64_t failures_before = store->store_failures();
     server.stop();
     REQUIRE_STORE_ERROR(ErrorCode::store_unavailable, store->ping());
     REQUIRE_STORE_ERROR(ErrorCode::store_unavailable, store->find_user("alice"));
@@ -51,6 +52,7 @@ TEST_CASE("PostgreSQL going away: calls fail closed, and the same store recovers
     REQUIRE_STORE_ERROR(ErrorCode::store_unavailable, store->revoke_session("s1"));
     REQUIRE_STORE_ERROR(ErrorCode::store_unavailable, store->purge_expired(test::kNow));
     REQUIRE_STORE_ERROR(ErrorCode::store_unavailable, PostgresUserStore::open(*url, schema.options()));
+    CHECK(store->store_failures() == failures_before + 8);  // each call above but the open, counted once
     server.start();
 
     REQUIRE_STORE_OK(store->ping());
@@ -59,6 +61,7 @@ TEST_CASE("PostgreSQL going away: calls fail closed, and the same store recovers
     // Nothing was spent or revoked while the server was away.
     REQUIRE_STORE_OK(store->rotate("s1", "j1", "j2", test::kNow));
     REQUIRE_STORE_OK(store->create_user(test::contract_user("bob")));
+    CHECK(store->store_failures() == failures_before + 8);  // successes count nothing
   }
   SECTION("a restart while the store is idle goes unnoticed by its callers") {
     server.stop();
