@@ -1,14 +1,19 @@
 // RFC 6750 bearer credentials (authcore/bearer.hpp): every case of taking
 // the token out of an Authorization header, the WWW-Authenticate challenge
-// of each refusal, and the status of each ErrorCode.
+// of each refusal, the status of each ErrorCode, and authenticate_header()
+// on a real Authenticator.
 #include "authcore/bearer.hpp"
 
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "authcore/memory_user_store.hpp"
 #include "support/catch.hpp"
+#include "support/test_support.hpp"
 
 using namespace authcore;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -157,4 +162,246 @@ TEST_CASE("the status table covers every code", "[bearer]") {
     CHECK(status >= 400);
     CHECK(status != 500);
   }
+}
+
+namespace {
+
+// alice (role `user`, scope `me`) logged in on an in-memory store, at a
+// clock the rows can move.
+struct LoggedIn {
+  FixedClock clock{FixedClock::from_unix_seconds(test::kNow)};
+  InMemoryUserStore store;
+  Authenticator auth{store, test::test_key(), fast_options(), clock};
+  TokenPair tokens = logged_in();
+
+  static AuthenticatorOptions fast_options() {
+    AuthenticatorOptions options;
+    options.password_policy = PasswordPolicy::custom(1, PasswordPolicy::min_memory_bytes);
+    return options;
+  }
+
+  TokenPair logged_in() {
+    REQUIRE(auth.signup("alice", "correct horse"));
+    auto pair = auth.login("alice", "correct horse");
+    REQUIRE(pair);
+    return std::move(pair).value();
+  }
+};
+
+struct AuthenticateRow {
+  std::string name;
+  /// Puts the fixture in the row's state and returns the Authorization value.
+  std::function<std::string(LoggedIn&)> header;
+  ScopeSet required_scopes;
+  std::string realm;
+  int status;  ///< 0: authenticated
+  std::string challenge;
+  std::string detail;
+  ErrorCode code;
+  BearerProblem problem;
+};
+
+std::string bearer(const LoggedIn& f) { return "Bearer " + f.tokens.access_token; }
+
+std::vector<AuthenticateRow> authenticate_rows() {
+  constexpr auto ok = ErrorCode::invalid_credentials;  // unused when status is 0
+  const std::string not_authenticated = "Not authenticated";
+  const std::string not_validated = "Could not validate credentials";
+  const std::string invalid_token = R"(Bearer error="invalid_token")";
+  using P = BearerProblem;
+  return {
+      {"a valid token", bearer, {}, "", 0, "", "", ok, P::none},
+      {"a valid token with the scope the route needs", bearer, {"me"}, "", 0, "", "", ok, P::none},
+      {"two spaces after the scheme (1*SP)",
+       [](LoggedIn& f) { return "Bearer  " + f.tokens.access_token; },
+       {},
+       "",
+       0,
+       "",
+       "",
+       ok,
+       P::none},
+      {"no header",
+       [](LoggedIn&) { return std::string(); },
+       {},
+       "",
+       401,
+       "Bearer",
+       not_authenticated,
+       ErrorCode::invalid_credentials,
+       P::missing},
+      {"no header, with a realm",
+       [](LoggedIn&) { return std::string(); },
+       {},
+       "api",
+       401,
+       R"(Bearer realm="api")",
+       not_authenticated,
+       ErrorCode::invalid_credentials,
+       P::missing},
+      {"Basic credentials",
+       [](LoggedIn&) { return std::string("Basic YWxpY2U6Y29ycmVjdCBob3JzZQ=="); },
+       {},
+       "",
+       401,
+       "Bearer",
+       not_authenticated,
+       ErrorCode::invalid_credentials,
+       P::wrong_scheme},
+      {"a bare token",
+       [](LoggedIn& f) { return f.tokens.access_token; },
+       {},
+       "",
+       401,
+       "Bearer",
+       not_authenticated,
+       ErrorCode::invalid_credentials,
+       P::wrong_scheme},
+      {"a comma after the token",
+       [](LoggedIn& f) { return bearer(f) + ","; },
+       {},
+       "",
+       401,
+       "Bearer",
+       not_authenticated,
+       ErrorCode::invalid_credentials,
+       P::malformed},
+      {"a second scheme",
+       [](LoggedIn& f) { return bearer(f) + ", Basic YWxpY2U6eA=="; },
+       {},
+       "",
+       401,
+       "Bearer",
+       not_authenticated,
+       ErrorCode::invalid_credentials,
+       P::malformed},
+      {"the token twice (two headers combined)",
+       [](LoggedIn& f) { return bearer(f) + ", " + bearer(f); },
+       {},
+       "",
+       401,
+       "Bearer",
+       not_authenticated,
+       ErrorCode::invalid_credentials,
+       P::malformed},
+      {"= padding in the middle of the token",
+       [](LoggedIn& f) { return bearer(f).insert(20, "="); },
+       {},
+       "",
+       401,
+       "Bearer",
+       not_authenticated,
+       ErrorCode::invalid_credentials,
+       P::malformed},
+      {"a 10 KB header (refused before decoding)",
+       [](LoggedIn&) { return "Bearer " + std::string(10 * 1024, 'a'); },
+       {},
+       "",
+       401,
+       invalid_token,
+       not_validated,
+       ErrorCode::token_too_large,
+       P::none},
+      {"a 10 KB header of a token and junk",
+       [](LoggedIn& f) { return bearer(f) + std::string(10 * 1024, ' ') + "x"; },
+       {},
+       "",
+       401,
+       "Bearer",
+       not_authenticated,
+       ErrorCode::invalid_credentials,
+       P::malformed},
+      {"not a JWT",
+       [](LoggedIn&) { return std::string("Bearer abc"); },
+       {},
+       "",
+       401,
+       invalid_token,
+       not_validated,
+       ErrorCode::malformed,
+       P::none},
+      {"a refresh token",
+       [](LoggedIn& f) { return "Bearer " + f.tokens.refresh_token; },
+       {},
+       "",
+       401,
+       invalid_token,
+       not_validated,
+       ErrorCode::wrong_token_type,
+       P::none},
+      {"an expired token",
+       [](LoggedIn& f) {
+         f.clock.advance(f.tokens.expires_in + 1s);
+         return bearer(f);
+       },
+       {},
+       "",
+       401,
+       invalid_token,
+       not_validated,
+       ErrorCode::expired,
+       P::none},
+      {"a token after logout",
+       [](LoggedIn& f) {
+         REQUIRE(f.auth.logout(f.tokens.access_token));
+         return bearer(f);
+       },
+       {},
+       "api",
+       401,
+       R"(Bearer realm="api", error="invalid_token")",
+       not_validated,
+       ErrorCode::revoked,
+       P::none},
+      {"a token without the scope the route needs",
+       bearer,
+       {"admin"},
+       "",
+       403,
+       R"(Bearer error="insufficient_scope", scope="admin")",
+       "Not enough permissions",
+       ErrorCode::insufficient_scope,
+       P::none},
+      {"a token without one of two scopes, with a realm",
+       bearer,
+       {"me", "admin"},
+       "api",
+       403,
+       R"(Bearer realm="api", error="insufficient_scope", scope="admin me")",
+       "Not enough permissions",
+       ErrorCode::insufficient_scope,
+       P::none},
+  };
+}
+
+}  // namespace
+
+TEST_CASE("authenticate_header answers each request with the claims or the exact refusal", "[bearer]") {
+  const auto row = GENERATE(from_range(authenticate_rows()));
+  INFO("row: " << row.name);
+  LoggedIn f;
+  const std::string header = row.header(f);
+  const BearerAuthentication result = authenticate_header(f.auth, header, row.required_scopes, row.realm);
+  if (row.status == 0) {
+    REQUIRE(result);
+    CHECK(result->subject() == "alice");
+    CHECK(result.claims().session_id().has_value());
+    CHECK_THROWS_AS(result.refusal(), BadResultAccess);
+    return;
+  }
+  REQUIRE_FALSE(result);
+  const BearerRefusal& refusal = result.refusal();
+  INFO("code: " << to_string(refusal.code) << ", problem: " << name_of(refusal.problem));
+  CHECK(refusal.status == row.status);
+  CHECK(refusal.challenge == row.challenge);
+  CHECK(refusal.detail == row.detail);
+  CHECK(refusal.code == row.code);
+  CHECK(refusal.problem == row.problem);
+  CHECK_THROWS_AS(result.claims(), BadResultAccess);
+}
+
+TEST_CASE("authenticate_header hands the claims out by move", "[bearer]") {
+  LoggedIn f;
+  const Claims claims = authenticate_header(f.auth, bearer(f)).claims();
+  CHECK(claims.subject() == "alice");
 }
