@@ -52,8 +52,8 @@ std::string member(const httplib::Request& req, const char* name) {
 
 int main(int argc, char** argv) {
   // [setup]
-  authcore::InMemoryUserStore store;                                   // PostgresUserStore for many instances
-  authcore::Authenticator auth(store, authcore::HmacKey::generate());  // one per process, outlives the server
+  authcore::InMemoryUserStore store;  // PostgresUserStore for many instances
+  authcore::Authenticator auth(store, authcore::HmacKey::generate());
   httplib::Server server;
   server.set_tcp_nodelay(true);  // small replies go out at once (no Nagle delay)
   // [setup]
