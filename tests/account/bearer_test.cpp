@@ -4,12 +4,15 @@
 // on a real Authenticator.
 #include "authcore/bearer.hpp"
 
-#include <functional>
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
-#include "authcore/memory_user_store.hpp"
 #include "support/catch.hpp"
+#include "support/faulty_store.hpp"
 #include "support/test_support.hpp"
 
 using namespace authcore;
@@ -166,11 +169,11 @@ TEST_CASE("the status table covers every code", "[bearer]") {
 
 namespace {
 
-// alice (role `user`, scope `me`) logged in on an in-memory store, at a
-// clock the rows can move.
+// alice (role `user`, scope `me`) logged in on an in-memory store that rows
+// can make fail, at a clock they can move.
 struct LoggedIn {
   FixedClock clock{FixedClock::from_unix_seconds(test::kNow)};
-  InMemoryUserStore store;
+  test::FaultyStore store;
   Authenticator auth{store, test::test_key(), fast_options(), clock};
   TokenPair tokens = logged_in();
 
@@ -188,190 +191,113 @@ struct LoggedIn {
   }
 };
 
-struct AuthenticateRow {
-  std::string name;
-  /// Puts the fixture in the row's state and returns the Authorization value.
-  std::function<std::string(LoggedIn&)> header;
-  ScopeSet required_scopes;
-  std::string realm;
-  int status;  ///< 0: authenticated
+// What the fixture goes through before the request.
+enum class Before : std::uint8_t {
+  nothing,
+  expiry,
+  logout,
+  store_outage,     ///< session lookups fail with store_unavailable
+  user_gone_error,  ///< session lookups fail with not_found (the token's user is gone)
+};
+
+struct Refusal {
+  int status;
   std::string challenge;
   std::string detail;
   ErrorCode code;
   BearerProblem problem;
 };
 
-std::string bearer(const LoggedIn& f) { return "Bearer " + f.tokens.access_token; }
+struct AuthenticateRow {
+  std::string name;
+  std::string header;              ///< "{access}" and "{refresh}" stand for alice's tokens
+  std::optional<Refusal> refusal;  ///< none: authenticated
+  ScopeSet required_scopes = {};
+  std::string realm = {};
+  Before before = Before::nothing;
+};
+
+Refusal not_authenticated(BearerProblem problem, std::string challenge = "Bearer") {
+  return {401, std::move(challenge), "Not authenticated", ErrorCode::invalid_credentials, problem};
+}
+
+Refusal invalid_token(ErrorCode code, std::string challenge = R"(Bearer error="invalid_token")") {
+  return {401, std::move(challenge), "Could not validate credentials", code, BearerProblem::none};
+}
+
+Refusal insufficient_scope(std::string challenge) {
+  return {403, std::move(challenge), "Not enough permissions", ErrorCode::insufficient_scope, BearerProblem::none};
+}
 
 std::vector<AuthenticateRow> authenticate_rows() {
-  constexpr auto ok = ErrorCode::invalid_credentials;  // unused when status is 0
-  const std::string not_authenticated = "Not authenticated";
-  const std::string not_validated = "Could not validate credentials";
-  const std::string invalid_token = R"(Bearer error="invalid_token")";
   using P = BearerProblem;
+  const std::string ten_kb(10 * 1024, 'a');
   return {
-      {"a valid token", bearer, {}, "", 0, "", "", ok, P::none},
-      {"a valid token with the scope the route needs", bearer, {"me"}, "", 0, "", "", ok, P::none},
-      {"two spaces after the scheme (1*SP)",
-       [](LoggedIn& f) { return "Bearer  " + f.tokens.access_token; },
-       {},
-       "",
-       0,
-       "",
-       "",
-       ok,
-       P::none},
-      {"no header",
-       [](LoggedIn&) { return std::string(); },
-       {},
-       "",
-       401,
-       "Bearer",
-       not_authenticated,
-       ErrorCode::invalid_credentials,
-       P::missing},
-      {"no header, with a realm",
-       [](LoggedIn&) { return std::string(); },
-       {},
-       "api",
-       401,
-       R"(Bearer realm="api")",
-       not_authenticated,
-       ErrorCode::invalid_credentials,
-       P::missing},
-      {"Basic credentials",
-       [](LoggedIn&) { return std::string("Basic YWxpY2U6Y29ycmVjdCBob3JzZQ=="); },
-       {},
-       "",
-       401,
-       "Bearer",
-       not_authenticated,
-       ErrorCode::invalid_credentials,
-       P::wrong_scheme},
-      {"a bare token",
-       [](LoggedIn& f) { return f.tokens.access_token; },
-       {},
-       "",
-       401,
-       "Bearer",
-       not_authenticated,
-       ErrorCode::invalid_credentials,
-       P::wrong_scheme},
-      {"a comma after the token",
-       [](LoggedIn& f) { return bearer(f) + ","; },
-       {},
-       "",
-       401,
-       "Bearer",
-       not_authenticated,
-       ErrorCode::invalid_credentials,
-       P::malformed},
-      {"a second scheme",
-       [](LoggedIn& f) { return bearer(f) + ", Basic YWxpY2U6eA=="; },
-       {},
-       "",
-       401,
-       "Bearer",
-       not_authenticated,
-       ErrorCode::invalid_credentials,
-       P::malformed},
-      {"the token twice (two headers combined)",
-       [](LoggedIn& f) { return bearer(f) + ", " + bearer(f); },
-       {},
-       "",
-       401,
-       "Bearer",
-       not_authenticated,
-       ErrorCode::invalid_credentials,
-       P::malformed},
-      {"= padding in the middle of the token",
-       [](LoggedIn& f) { return bearer(f).insert(20, "="); },
-       {},
-       "",
-       401,
-       "Bearer",
-       not_authenticated,
-       ErrorCode::invalid_credentials,
-       P::malformed},
-      {"a 10 KB header (refused before decoding)",
-       [](LoggedIn&) { return "Bearer " + std::string(10 * 1024, 'a'); },
-       {},
-       "",
-       401,
-       invalid_token,
-       not_validated,
-       ErrorCode::token_too_large,
-       P::none},
-      {"a 10 KB header of a token and junk",
-       [](LoggedIn& f) { return bearer(f) + std::string(10 * 1024, ' ') + "x"; },
-       {},
-       "",
-       401,
-       "Bearer",
-       not_authenticated,
-       ErrorCode::invalid_credentials,
-       P::malformed},
-      {"not a JWT",
-       [](LoggedIn&) { return std::string("Bearer abc"); },
-       {},
-       "",
-       401,
-       invalid_token,
-       not_validated,
-       ErrorCode::malformed,
-       P::none},
-      {"a refresh token",
-       [](LoggedIn& f) { return "Bearer " + f.tokens.refresh_token; },
-       {},
-       "",
-       401,
-       invalid_token,
-       not_validated,
-       ErrorCode::wrong_token_type,
-       P::none},
-      {"an expired token",
-       [](LoggedIn& f) {
-         f.clock.advance(f.tokens.expires_in + 1s);
-         return bearer(f);
-       },
-       {},
-       "",
-       401,
-       invalid_token,
-       not_validated,
-       ErrorCode::expired,
-       P::none},
+      {"a valid token", "Bearer {access}", {}},
+      {"a valid token with the scope the route needs", "Bearer {access}", {}, {"me"}},
+      {"two spaces after the scheme (1*SP)", "Bearer  {access}", {}},
+      {"no header", "", not_authenticated(P::missing)},
+      {"no header, with a realm", "", not_authenticated(P::missing, R"(Bearer realm="api")"), {}, "api"},
+      {"Basic credentials", "Basic YWxpY2U6Y29ycmVjdCBob3JzZQ==", not_authenticated(P::wrong_scheme)},
+      {"a bare token", "{access}", not_authenticated(P::wrong_scheme)},
+      {"a comma after the token", "Bearer {access},", not_authenticated(P::malformed)},
+      {"a second scheme", "Bearer {access}, Basic YWxpY2U6eA==", not_authenticated(P::malformed)},
+      {"the token twice (two headers combined)", "Bearer {access}, Bearer {access}", not_authenticated(P::malformed)},
+      {"= padding in the middle of the token", "Bearer eyJ=hbGciOiJIUzI1NiJ9.e30.c2ln",
+       not_authenticated(P::malformed)},
+      {"a 10 KB header (refused before decoding)", "Bearer " + ten_kb, invalid_token(ErrorCode::token_too_large)},
+      {"a 10 KB header of a token and junk", "Bearer {access} " + ten_kb, not_authenticated(P::malformed)},
+      {"not a JWT", "Bearer abc", invalid_token(ErrorCode::malformed)},
+      {"the refresh token", "Bearer {refresh}", invalid_token(ErrorCode::wrong_token_type)},
+      {"an expired token", "Bearer {access}", invalid_token(ErrorCode::expired), {}, "", Before::expiry},
       {"a token after logout",
-       [](LoggedIn& f) {
-         REQUIRE(f.auth.logout(f.tokens.access_token));
-         return bearer(f);
-       },
+       "Bearer {access}",
+       invalid_token(ErrorCode::revoked, R"(Bearer realm="api", error="invalid_token")"),
        {},
        "api",
-       401,
-       R"(Bearer realm="api", error="invalid_token")",
-       not_validated,
-       ErrorCode::revoked,
-       P::none},
-      {"a token without the scope the route needs",
-       bearer,
-       {"admin"},
+       Before::logout},
+      {"a store that does not answer (fails closed)",
+       "Bearer {access}",
+       Refusal{503, "", "Service temporarily unavailable", ErrorCode::store_unavailable, P::none},
+       {},
        "",
-       403,
-       R"(Bearer error="insufficient_scope", scope="admin")",
-       "Not enough permissions",
-       ErrorCode::insufficient_scope,
-       P::none},
+       Before::store_outage},
+      {"not_found for a token's user: 401, not 404",
+       "Bearer {access}",
+       invalid_token(ErrorCode::not_found),
+       {},
+       "",
+       Before::user_gone_error},
+      {"a token without the scope the route needs",
+       "Bearer {access}",
+       insufficient_scope(R"(Bearer error="insufficient_scope", scope="admin")"),
+       {"admin"}},
       {"a token without one of two scopes, with a realm",
-       bearer,
+       "Bearer {access}",
+       insufficient_scope(R"(Bearer realm="api", error="insufficient_scope", scope="admin me")"),
        {"me", "admin"},
-       "api",
-       403,
-       R"(Bearer realm="api", error="insufficient_scope", scope="admin me")",
-       "Not enough permissions",
-       ErrorCode::insufficient_scope,
-       P::none},
+       "api"},
   };
+}
+
+// `text` with every `placeholder` replaced by `value`.
+std::string replaced(std::string text, std::string_view placeholder, const std::string& value) {
+  for (auto at = text.find(placeholder); at != std::string::npos; at = text.find(placeholder, at + value.size())) {
+    text.replace(at, placeholder.size(), value);
+  }
+  return text;
+}
+
+// Puts the fixture in the row's state and returns its Authorization value.
+std::string prepared(LoggedIn& f, const AuthenticateRow& row) {
+  switch (row.before) {
+    case Before::nothing: break;
+    case Before::expiry: f.clock.advance(f.tokens.expires_in + 1s); break;
+    case Before::logout: REQUIRE(f.auth.logout(f.tokens.access_token)); break;
+    case Before::store_outage: f.store.session_error = ErrorCode::store_unavailable; break;
+    case Before::user_gone_error: f.store.session_error = ErrorCode::not_found; break;
+  }
+  return replaced(replaced(row.header, "{access}", f.tokens.access_token), "{refresh}", f.tokens.refresh_token);
 }
 
 }  // namespace
@@ -380,9 +306,9 @@ TEST_CASE("authenticate_header answers each request with the claims or the exact
   const auto row = GENERATE(from_range(authenticate_rows()));
   INFO("row: " << row.name);
   LoggedIn f;
-  const std::string header = row.header(f);
+  const std::string header = prepared(f, row);
   const BearerAuthentication result = authenticate_header(f.auth, header, row.required_scopes, row.realm);
-  if (row.status == 0) {
+  if (!row.refusal) {
     REQUIRE(result);
     CHECK(result->subject() == "alice");
     CHECK(result.claims().session_id().has_value());
@@ -392,16 +318,16 @@ TEST_CASE("authenticate_header answers each request with the claims or the exact
   REQUIRE_FALSE(result);
   const BearerRefusal& refusal = result.refusal();
   INFO("code: " << to_string(refusal.code) << ", problem: " << name_of(refusal.problem));
-  CHECK(refusal.status == row.status);
-  CHECK(refusal.challenge == row.challenge);
-  CHECK(refusal.detail == row.detail);
-  CHECK(refusal.code == row.code);
-  CHECK(refusal.problem == row.problem);
+  CHECK(refusal.status == row.refusal->status);
+  CHECK(refusal.challenge == row.refusal->challenge);
+  CHECK(refusal.detail == row.refusal->detail);
+  CHECK(refusal.code == row.refusal->code);
+  CHECK(refusal.problem == row.refusal->problem);
   CHECK_THROWS_AS(result.claims(), BadResultAccess);
 }
 
 TEST_CASE("authenticate_header hands the claims out by move", "[bearer]") {
   LoggedIn f;
-  const Claims claims = authenticate_header(f.auth, bearer(f)).claims();
+  const Claims claims = authenticate_header(f.auth, "Bearer " + f.tokens.access_token).claims();
   CHECK(claims.subject() == "alice");
 }
