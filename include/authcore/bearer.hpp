@@ -115,8 +115,9 @@ class [[nodiscard]] BearerAuthentication {
   explicit operator bool() const noexcept { return std::holds_alternative<Claims>(outcome_); }
   /// The claims of the request's token.
   const Claims& claims() const& { return *checked(std::get_if<Claims>(&outcome_), "claims() called on a refusal"); }
-  /// The claims, moved out.
-  Claims&& claims() && { return std::move(*checked(std::get_if<Claims>(&outcome_), "claims() called on a refusal")); }
+  /// The claims, moved out (by value: `const auto& claims =
+  /// authenticate_header(...).claims();` does not dangle).
+  Claims claims() && { return std::move(*checked(std::get_if<Claims>(&outcome_), "claims() called on a refusal")); }
   /// claims()
   const Claims* operator->() const { return &claims(); }
   /// Why the request is refused.
