@@ -15,11 +15,13 @@ packages=(
   libcli11-dev libboost1.81-dev libboost-url1.81-dev libcpp-httplib-dev
   # tests: Catch2 v2, a throwaway PostgreSQL, interop peers run by /usr/bin/python3
   catch2 postgresql-15 python3 python3-jwt python3-passlib python3-bcrypt python3-argon2
-  # authcore-server's OAuth2 and OpenAPI tests: real client libraries, the
-  # document's schemas, a real browser on /docs, and npm for the OpenAPI
-  # linter and Swagger UI (tests/support/npm_tools.sh)
+  # authcore-server's OAuth2, OpenAPI, TLS and CORS tests: real client
+  # libraries, the document's schemas, certificates made with the openssl
+  # CLI, curl as a TLS client, a real browser (Swagger UI at /docs, a page
+  # on another origin), and npm for the OpenAPI linter and Swagger UI
+  # (tests/support/npm_tools.sh)
   python3-requests python3-requests-oauthlib python3-authlib python3-jsonschema
-  chromium chromium-driver python3-selenium nodejs npm
+  openssl curl chromium chromium-driver python3-selenium nodejs npm
   # benchmarks and their peers
   libbenchmark-dev libjwt-dev libcpp-jwt-dev wrk
   # fuzzing (clang's libFuzzer runtime) and the API reference

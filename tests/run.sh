@@ -2,17 +2,18 @@
 # Installs what is missing (Debian packages, and the npm tools of the server
 # tests), configures, builds and runs every test; exits non-zero on any
 # failure. The dev preset runs the tests with OAuth2 client libraries, a
-# headless Chromium and the OpenAPI linter (label external). With CI=true it
-# also checks the formatting of every C++ file (tests/format/check_format.sh)
-# before building, runs clang-tidy over the library (tests/tidy/check_tidy.sh),
-# runs the package tests once (ctest --preset package: install shared and
-# static and consume, the shared libraries' exports, authcore as a
-# subproject; the other test presets leave them out), builds the API
-# reference (the docs target fails on undocumented API), runs the suite
-# under the asan (ASan+UBSan) and tsan presets without the external tests, a
-# one-minute soak of authcore-server under hostile load (tests/soak/soak.py),
-# and every fuzz target for a bounded time (tests/fuzz/run.sh). Each step
-# says how long it took. A throwaway PostgreSQL cluster is started for the
+# headless Chromium, TLS clients and the OpenAPI linter (label external).
+# With CI=true it also checks the formatting of every C++ file
+# (tests/format/check_format.sh) before building, runs clang-tidy over the
+# library (tests/tidy/check_tidy.sh), runs the package tests once (ctest
+# --preset package: install shared and static and consume, the shared
+# libraries' exports, authcore as a subproject; the other test presets leave
+# them out), builds the API reference (the docs target fails on undocumented
+# API), runs the suite under the asan (ASan+UBSan) and tsan presets without
+# the external tests, a one-minute soak of authcore-server under hostile
+# load (tests/soak/soak.py) and a shorter one over TLS, and every fuzz
+# target for a bounded time (tests/fuzz/run.sh). Each step says how long it
+# took. A throwaway PostgreSQL cluster is started for the
 # store and server tests and removed on exit, also on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,6 +58,7 @@ if [ "${CI:-}" = true ]; then
   step asan run_preset asan
   step tsan run_preset tsan
   step soak /usr/bin/python3 tests/soak/soak.py build/dev/examples/server/authcore-server 60
+  step soak-tls /usr/bin/python3 tests/soak/soak.py build/dev/examples/server/authcore-server 45 --tls
   step fuzz tests/fuzz/run.sh
 fi
 echo "tests/run.sh: all tests passed"

@@ -4,6 +4,8 @@
 set(AUTHCORE_SERVER_CORE_SOURCES
   "${CMAKE_CURRENT_LIST_DIR}/openapi.cpp"
   "${CMAKE_CURRENT_LIST_DIR}/operations.cpp"
+  "${CMAKE_CURRENT_LIST_DIR}/client_address.cpp"
+  "${CMAKE_CURRENT_LIST_DIR}/cors.cpp"
   "${CMAKE_CURRENT_LIST_DIR}/replies.cpp"
   "${CMAKE_CURRENT_LIST_DIR}/request_decoding.cpp"
   "${CMAKE_CURRENT_LIST_DIR}/responder.cpp"

@@ -13,10 +13,13 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <array>
 #include <cstdio>
 #include <optional>
+#include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -27,36 +30,83 @@ namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 using SteadyClock = std::chrono::steady_clock;
 
-/// One client connection: reads a request, hands it to the Service, writes
-/// the response, and loops while keep-alive holds. All of its handlers run
-/// on its strand; a response produced on another thread is posted back.
-class Connection : public std::enable_shared_from_this<Connection> {
+namespace {
+
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+template <class Stream>
+constexpr bool is_tls = std::is_same_v<Stream, TlsStream>;
+
+// RFC 6797 §7.2: only over TLS ("MUST NOT" over plain HTTP). Two years, as
+// Mozilla recommends; no includeSubDomains or preload, which commit other
+// hosts of the domain the server cannot speak for.
+constexpr const char* kStrictTransportSecurity = "max-age=63072000";
+// How long a closing TLS connection waits for the client's close_notify.
+constexpr auto kTlsShutdownTimeout = std::chrono::seconds(2);
+
+std::vector<std::string_view> field_values(const Request& request, std::string_view name) {
+  std::vector<std::string_view> values;
+  for (auto [field, end] = request.equal_range(name); field != end; ++field) values.push_back(field->value());
+  return values;
+}
+
+/// One client connection over `Stream` (plain TCP or TLS over it): reads a
+/// request, hands it to the Service, writes the response, and loops while
+/// keep-alive holds. All of its handlers run on its strand; a response
+/// produced on another thread is posted back. The two streams differ only
+/// where TLS has its own step: the handshake, HSTS, and the closing
+/// close_notify.
+template <class Stream>
+class Session final : public Connection, public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Connection(tcp::socket socket, HttpServer& server)
-      : stream_(std::move(socket)), server_(server), client_(peer_address()) {}
+  /// `tls` is the ssl::context for a TlsStream, nothing for a PlainStream.
+  template <class... TlsContext>
+  Session(tcp::socket socket, HttpServer& server, TlsContext&... tls)
+      : stream_(std::move(socket), tls...), server_(server), peer_(peer_address()) {
+    client_ = peer_ ? peer_->to_string() : std::string();
+  }
 
   // weak_from_this() still names this connection's control block here, which
   // is all the server's owner-ordered set needs to find it.
-  ~Connection() { server_.forget(weak_from_this()); }
+  ~Session() override { server_.forget(this->weak_from_this()); }
 
-  void start() {
-    stream_.socket().set_option(tcp::no_delay(true));
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_head(); });
+  void start() override {
+    beast::error_code ignored;
+    lowest().socket().set_option(tcp::no_delay(true), ignored);
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->handshake(); });
   }
 
-  /// Closes the connection if it is waiting for a request; a request being
-  /// handled is answered first (and then the connection closes).
-  void stop_if_idle() {
-    asio::post(stream_.get_executor(), [self = shared_from_this()] {
-      if (self->reading_) self->close();
+  void stop_if_idle() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      if (self->reading_) self->drop();
     });
   }
 
  private:
-  std::string peer_address() const {
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+  std::optional<asio::ip::address> peer_address() {
     beast::error_code ec;
-    const auto endpoint = stream_.socket().remote_endpoint(ec);
-    return ec ? std::string() : endpoint.address().to_string();
+    const auto endpoint = lowest().socket().remote_endpoint(ec);
+    if (ec) return std::nullopt;
+    return endpoint.address();
+  }
+
+  // A client that does not finish its handshake in time, speaks plain HTTP
+  // to the TLS port, or offers nothing acceptable (TLS 1.1, no common
+  // suite) is dropped without an HTTP response.
+  void handshake() {
+    if constexpr (is_tls<Stream>) {
+      reading_ = true;
+      lowest().expires_after(server_.config().handshake_timeout);
+      stream_.async_handshake(asio::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+        if (ec) return self->drop();
+        self->read_head();
+      });
+    } else {
+      read_head();
+    }
   }
 
   void read_head() {
@@ -65,9 +115,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     parser_->header_limit(static_cast<std::uint32_t>(Service::max_header_bytes));
     parser_->body_limit(Service::max_body_bytes);
     reading_ = true;
-    stream_.expires_after(server_.config().read_timeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_head(ec); });
+    lowest().expires_after(server_.config().read_timeout);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_head(ec); });
   }
 
   void on_head(beast::error_code ec) {
@@ -82,8 +133,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (beast::iequals(head[http::field::expect], "100-continue")) {
       auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_, head.version());
       http::async_write(stream_, *interim,
-                        [self = shared_from_this(), interim](beast::error_code write_ec, std::size_t) {
-                          if (write_ec) return self->close();
+                        [self = this->shared_from_this(), interim](beast::error_code write_ec, std::size_t) {
+                          if (write_ec) return self->drop();
                           self->read_body();
                         });
       return;
@@ -93,14 +144,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void read_body() {
     http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); });
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); });
   }
 
   void on_body(beast::error_code ec) {
     if (ec) return on_read_error(ec);
     reading_ = false;
-    stream_.expires_never();
+    lowest().expires_never();
     request_ = parser_->release();
+    identify_client();
     // The response may come back on a HashGate or blocking-pool thread. That
     // thread touches only the io_context, which a work guard keeps running
     // until the response is posted: the connection (and its strand) travel
@@ -110,7 +162,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     asio::io_context& io = server_.io();
     server_.service().handle(
         request_, client_,
-        [&io, self = shared_from_this(), work = asio::make_work_guard(io)](Response response) mutable {
+        [&io, self = this->shared_from_this(), work = asio::make_work_guard(io)](Response response) mutable {
           asio::post(io, [self = std::move(self), response = std::move(response)]() mutable {
             const auto strand = self->stream_.get_executor();
             asio::dispatch(strand, [self = std::move(self), response = std::move(response)]() mutable {
@@ -121,6 +173,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
         });
   }
 
+  // Behind a trusted proxy the client is the hop it forwarded (throttling,
+  // security events and the access log all use it); otherwise the peer.
+  void identify_client() {
+    const auto& proxies = server_.config().trusted_proxies;
+    if (proxies.empty() || !peer_) return;
+    client_ = proxies.client(*peer_, field_values(request_, "Forwarded"), field_values(request_, "X-Forwarded-For"));
+  }
+
   void on_read_error(beast::error_code ec) {
     reading_ = false;
     if (ec == http::error::header_limit)
@@ -128,8 +188,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (ec == http::error::body_limit) return reject(http::status::payload_too_large, "Request body too large");
     const bool client_went_away = ec == http::error::end_of_stream || ec == asio::error::eof ||
                                   ec == asio::error::connection_reset || ec == beast::error::timeout ||
-                                  ec == asio::error::operation_aborted;
-    if (client_went_away || buffer_.size() == 0) return close();
+                                  ec == asio::error::operation_aborted || ec == asio::ssl::error::stream_truncated;
+    if (client_went_away || buffer_.size() == 0) return drop();
     reject(http::status::bad_request, "Malformed HTTP request");
   }
 
@@ -151,12 +211,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void write(Response response) {
     if (server_.stopping()) response.keep_alive(false);
+    if constexpr (is_tls<Stream>) response.set(http::field::strict_transport_security, kStrictTransportSecurity);
     log(response.result_int());
     auto shared = std::make_shared<Response>(std::move(response));
-    stream_.expires_after(server_.config().read_timeout);
-    http::async_write(stream_, *shared, [self = shared_from_this(), shared](beast::error_code ec, std::size_t) {
-      if (!ec && self->lingering_) return self->linger();
-      if (ec || !shared->keep_alive()) return self->close();
+    lowest().expires_after(server_.config().read_timeout);
+    http::async_write(stream_, *shared, [self = this->shared_from_this(), shared](beast::error_code ec, std::size_t) {
+      if (ec) return self->drop();
+      if (self->lingering_) return self->linger();
+      if (!shared->keep_alive()) return self->close();
       self->read_head();
     });
   }
@@ -164,20 +226,24 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // RFC 9112 §9.6: after refusing a request whose body is still arriving,
   // closing at once would make the client's TCP reset the connection and
   // lose the response. So stop sending, read and discard what the client
-  // still sends (bounded in time and bytes), then close.
+  // still sends (bounded in time and bytes), then close. Over TLS the
+  // sending side stays open (a TCP half-close there would cut the TLS
+  // stream); the client reads the response while it finishes sending.
   void linger() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(std::chrono::seconds(2));
+    if constexpr (!is_tls<Stream>) {
+      beast::error_code ignored;
+      lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
+    lowest().expires_after(std::chrono::seconds(2));
     drain(0);
   }
 
   void drain(std::size_t discarded) {
     constexpr std::size_t kMaxDiscard = 1 << 20;
-    if (discarded > kMaxDiscard) return close();
+    if (discarded > kMaxDiscard) return drop();
     stream_.async_read_some(asio::buffer(discard_),
-                            [self = shared_from_this(), discarded](beast::error_code ec, std::size_t bytes) {
-                              if (ec) return self->close();
+                            [self = this->shared_from_this(), discarded](beast::error_code ec, std::size_t bytes) {
+                              if (ec) return self->drop();
                               self->drain(discarded + bytes);
                             });
   }
@@ -187,24 +253,39 @@ class Connection : public std::enable_shared_from_this<Connection> {
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - started_).count();
     const std::string_view target = request_.target();
     const std::string_view path = target.substr(0, target.find('?'));
-    char line[512];
+    char line[600];
     const int length = std::snprintf(
-        line, sizeof line, "%s %.*s %u %lldus\n", std::string(request_.method_string()).c_str(),
+        line, sizeof line, "%.*s %s %.*s %u %lldus\n", static_cast<int>(std::min<std::size_t>(client_.size(), 64)),
+        client_.data(), std::string(request_.method_string()).c_str(),
         static_cast<int>(std::min<std::size_t>(path.size(), 200)), path.data(), status, static_cast<long long>(micros));
     // One write(2) per line keeps lines whole when threads log together.
     if (length > 0)
       (void)::write(STDERR_FILENO, line, static_cast<std::size_t>(std::min<int>(length, sizeof line - 1)));
   }
 
+  // The end of a connection that served its last response: over TLS,
+  // close_notify first (RFC 8446 §6.1), waiting a bounded time for the
+  // client's.
   void close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.socket().close(ignored);
+    if constexpr (is_tls<Stream>) {
+      lowest().expires_after(kTlsShutdownTimeout);
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->drop(); });
+    } else {
+      drop();
+    }
   }
 
-  beast::tcp_stream stream_;
+  // Closes the socket at once (the client went away, or never spoke).
+  void drop() {
+    beast::error_code ignored;
+    lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    lowest().socket().close(ignored);
+  }
+
+  Stream stream_;
   HttpServer& server_;
-  const std::string client_;
+  const std::optional<asio::ip::address> peer_;
+  std::string client_;  // the peer, or the client a trusted proxy forwarded for
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   Request request_;
@@ -213,6 +294,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool lingering_ = false;
   std::array<char, 4096> discard_{};
 };
+
+}  // namespace
 
 HttpServer::HttpServer(asio::io_context& io, const Service& service, HttpServerConfig config)
     : io_(io), service_(service), config_(std::move(config)), acceptor_(io), retry_timer_(io) {
@@ -240,7 +323,12 @@ void HttpServer::accept() {
   acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || stopping()) return;
     if (ec) return accept_after_failure();
-    auto connection = std::make_shared<Connection>(std::move(socket), *this);
+    std::shared_ptr<Connection> connection;
+    if (config_.tls) {
+      connection = std::make_shared<Session<TlsStream>>(std::move(socket), *this, *config_.tls);
+    } else {
+      connection = std::make_shared<Session<PlainStream>>(std::move(socket), *this);
+    }
     {
       const std::lock_guard lock(connections_mutex_);
       connections_.insert(connection);

@@ -1,7 +1,7 @@
 // The network side of authcore-server: Boost.Beast over Asio, one
 // io_context run by a thread per core, a strand per connection, keep-alive,
-// TCP_NODELAY, limits and timeouts on what clients send, and a shutdown that
-// lets requests in flight finish (DESIGN §7).
+// TCP_NODELAY, plain HTTP or TLS, limits and timeouts on what clients send,
+// and a shutdown that lets requests in flight finish (DESIGN §7).
 #ifndef AUTHCORE_SERVER_HTTP_SERVER_HPP
 #define AUTHCORE_SERVER_HTTP_SERVER_HPP
 
@@ -15,8 +15,10 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "client_address.hpp"
 #include "service.hpp"
 
 namespace authcore_server {
@@ -28,9 +30,27 @@ struct HttpServerConfig {
   /// connection is closed after it.
   std::chrono::seconds read_timeout{15};
   bool log_requests = true;  ///< one line per request on stderr
+  /// When set, every connection is TLS (tls_context.hpp) and every response
+  /// carries Strict-Transport-Security. Default unset: plain HTTP.
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  /// A TLS handshake must complete within this, or the connection closes.
+  std::chrono::seconds handshake_timeout{10};
+  /// Peers whose Forwarded / X-Forwarded-For headers name the client
+  /// (--trusted-proxy). Default none: the client is always the peer.
+  TrustedProxies trusted_proxies;
 };
 
-class Connection;
+/// What the server knows of an open connection (http_server.cpp).
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  /// Begins the connection's work (a TLS handshake, then reading requests).
+  virtual void start() = 0;
+  /// Closes the connection if it is waiting for a request (or a TLS
+  /// handshake); a request being handled is answered first (and then the
+  /// connection closes).
+  virtual void stop_if_idle() = 0;
+};
 
 class HttpServer {
  public:

@@ -28,6 +28,7 @@
 #include "maintenance.hpp"
 #include "secret_source.hpp"
 #include "settings.hpp"
+#include "tls_context.hpp"
 
 namespace {
 
@@ -87,10 +88,13 @@ int fail(const std::string& kind, const std::string& message) {
   return 2;
 }
 
-// The service's options from the flags: the docs routes, and Swagger UI's
-// files read now, so a bad --docs-assets fails at start-up.
+// The service's options from the flags: where the store is, the CORS
+// origins, the docs routes, and Swagger UI's files read now, so a bad
+// --docs-assets fails at start-up.
 authcore::Result<authcore_server::ServiceOptions> service_options(const Settings& settings) {
   authcore_server::ServiceOptions options;
+  options.remote_store = is_postgres_url(settings.db);
+  options.cors = authcore_server::CorsPolicy(settings.cors_origins);
   options.docs = !settings.no_docs;
   if (!settings.docs_assets.empty() && options.docs) {
     auto assets = authcore_server::SwaggerUiAssets::load(settings.docs_assets);
@@ -100,11 +104,32 @@ authcore::Result<authcore_server::ServiceOptions> service_options(const Settings
   return options;
 }
 
+// What the network layer needs from the TLS, proxy and CORS flags (their
+// values were checked when parsed). Throws std::runtime_error when the TLS
+// files cannot serve.
+authcore_server::HttpServerConfig network_config(const Settings& settings) {
+  authcore_server::HttpServerConfig config;
+  config.host = settings.host;
+  config.port = settings.port;
+  config.log_requests = !settings.quiet;
+  if (!settings.tls_cert.empty()) config.tls = authcore_server::make_tls_context({settings.tls_cert, settings.tls_key});
+  std::vector<authcore_server::Cidr> ranges;
+  for (const auto& range : settings.trusted_proxies) ranges.push_back(*authcore_server::parse_cidr(range));
+  config.trusted_proxies = authcore_server::TrustedProxies(std::move(ranges));
+  return config;
+}
+
 int serve(const Settings& settings) {
   auto key = authcore_server::load_key(settings.secret_file);
   if (!key) return fail("key", key.error().message);
   auto service_settings = service_options(settings);
   if (!service_settings) return fail("docs-assets", service_settings.error().message);
+  authcore_server::HttpServerConfig config;
+  try {
+    config = network_config(settings);
+  } catch (const std::runtime_error& error) {
+    return fail("tls", error.what());
+  }
   auto store = open_store(settings.db);
   if (!store) return fail("store", std::string(authcore::to_string(store.error().code)) + ": " + store.error().message);
 
@@ -126,11 +151,7 @@ int serve(const Settings& settings) {
       std::move(*service_settings));
 
   asio::io_context io(static_cast<int>(settings.threads));
-  authcore_server::HttpServerConfig config;
-  config.host = settings.host;
-  config.port = settings.port;
-  config.log_requests = !settings.quiet;
-  HttpServer server(io, service, config);
+  HttpServer server(io, service, std::move(config));
   server.start();
 
   authcore_server::Maintenance maintenance(io);
@@ -154,8 +175,9 @@ int serve(const Settings& settings) {
   });
 
   const auto endpoint = server.endpoint();
-  std::cout << "authcore-server listening on http://" << endpoint.address().to_string() << ':' << endpoint.port()
-            << " (" << (is_postgres_url(settings.db) ? "PostgreSQL" : "SQLite " + settings.db) << ")" << std::endl;
+  std::cout << "authcore-server listening on " << (server.config().tls ? "https://" : "http://")
+            << endpoint.address().to_string() << ':' << endpoint.port() << " ("
+            << (is_postgres_url(settings.db) ? "PostgreSQL" : "SQLite " + settings.db) << ")" << std::endl;
 
   std::vector<std::thread> threads;
   for (unsigned i = 1; i < settings.threads; ++i) threads.emplace_back([&io] { run_network_thread(io); });

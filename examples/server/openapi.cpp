@@ -150,6 +150,36 @@ constexpr const char* kSkeleton = R"json({
         "required": ["status"],
         "additionalProperties": false
       },
+      "ReadinessChecks": {
+        "title": "ReadinessChecks",
+        "type": "object",
+        "properties": {
+          "store": {"title": "Store", "type": "string", "description": "`ok`, or the error code of the store's ping."},
+          "keys": {"title": "Keys", "type": "string", "enum": ["ok", "not loaded"]}
+        },
+        "required": ["store", "keys"],
+        "additionalProperties": false
+      },
+      "Readiness": {
+        "title": "Readiness",
+        "type": "object",
+        "properties": {
+          "status": {"title": "Status", "type": "string", "enum": ["ok"]},
+          "checks": {"$ref": "#/components/schemas/ReadinessChecks"}
+        },
+        "required": ["status", "checks"],
+        "additionalProperties": false
+      },
+      "NotReady": {
+        "title": "NotReady",
+        "type": "object",
+        "properties": {
+          "detail": {"title": "Detail", "type": "string", "enum": ["not ready"]},
+          "checks": {"$ref": "#/components/schemas/ReadinessChecks"}
+        },
+        "required": ["detail", "checks"],
+        "additionalProperties": false
+      },
       "HTTPError": {
         "title": "HTTPError",
         "type": "object",

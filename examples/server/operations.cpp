@@ -164,6 +164,26 @@ const openapi::Operation healthz{"healthz",
                                  {{status::ok, "The store answers.", {{"application/json", "Health"}}, {}},
                                   {status::service_unavailable, "The store does not answer.", kError, {}}}};
 
+const openapi::Operation livez{"livez",
+                               "health",
+                               "Liveness probe",
+                               "Answers while the process serves requests; no store call, so a database outage never "
+                               "gets a healthy process restarted.",
+                               kNoBody,
+                               Access::open,
+                               {{status::ok, "The process runs.", {{"application/json", "Health"}}, {}}}};
+
+const openapi::Operation readyz{
+    "readyz",
+    "health",
+    "Readiness probe",
+    "Whether this instance can serve a login now: the store answers and the signing keys are loaded. `checks` names "
+    "each check's outcome (`ok`, an error code such as `store_unavailable`, or `not loaded`).",
+    kNoBody,
+    Access::open,
+    {{status::ok, "Ready.", {{"application/json", "Readiness"}}, {}},
+     {status::service_unavailable, "Not ready: `detail` is `not ready`.", {{"application/json", "NotReady"}}, {}}}};
+
 const openapi::Operation openapi_json{"openapi",
                                       "docs",
                                       "This OpenAPI document",

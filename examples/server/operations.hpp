@@ -19,6 +19,8 @@ extern const openapi::Operation refresh;
 extern const openapi::Operation logout;
 extern const openapi::Operation revoke;
 extern const openapi::Operation healthz;
+extern const openapi::Operation livez;
+extern const openapi::Operation readyz;
 extern const openapi::Operation openapi_json;
 extern const openapi::Operation docs;
 extern const openapi::Operation docs_asset;

@@ -129,6 +129,8 @@ const RouteTable<Service::Handler>& Service::routes() noexcept {
       {"/logout", http::verb::post, &Service::logout, Runs::blocking, operations::logout},
       {"/revoke", http::verb::post, &Service::revoke, Runs::blocking, operations::revoke},
       {"/healthz", http::verb::get, &Service::healthz, Runs::store_read, operations::healthz},
+      {"/livez", http::verb::get, &Service::livez, Runs::network_thread, operations::livez},
+      {"/readyz", http::verb::get, &Service::readyz, Runs::store_read, operations::readyz},
       {"/admin/users", http::verb::get, &Service::admin_users, Runs::store_read, operations::admin_users},
       {"/openapi.json", http::verb::get, &Service::openapi_json, Runs::network_thread, operations::openapi_json},
       {"/docs", http::verb::get, &Service::docs, Runs::network_thread, operations::docs},
@@ -155,11 +157,14 @@ bool Service::serves(const Route<Handler>& route) const noexcept {
 }
 
 void Service::handle(const Request& request, std::string_view client, std::function<void(Response)> respond) const {
-  const Responder responder(reply_to(request), std::move(respond));
+  const Responder responder(reply_to(request), options_.cors.decorating(request, std::move(respond)));
   const std::string_view path = path_of(request);
   auto match = routes().find(path, request.method(), [this](const Route<Handler>& route) { return serves(route); });
   if (match.route == nullptr && match.allow.empty()) return answer_unrouted(path, request, responder);
   if (match.route == nullptr) {
+    if (auto preflight = options_.cors.preflight(request, match.allow, responder.to())) {
+      return responder(std::move(*preflight));
+    }
     auto response = error_reply(responder.to(), http::status::method_not_allowed, "Method Not Allowed");
     response.set(http::field::allow, match.allow);
     return responder(std::move(response));
@@ -413,6 +418,26 @@ void Service::docs_asset(const Exchange& exchange, Responder respond) const {
   response.set(http::field::cache_control, "public, max-age=3600");
   response.set("X-Content-Type-Options", "nosniff");
   respond(std::move(response));
+}
+
+// Liveness (a process that answers is alive): no store call, so a database
+// outage never gets a healthy process restarted.
+void Service::livez(const Exchange&, Responder respond) const {
+  respond(json_reply(respond.to(), http::status::ok, json{{"status", "ok"}}));
+}
+
+// Readiness: whether this instance can serve a login now. The detail names
+// each check by its outcome (an ErrorCode name, never a store's message,
+// which may carry host names).
+void Service::readyz(const Exchange&, Responder respond) const {
+  const auto alive = store_.ping();
+  const bool keys = !options_.keys_loaded || options_.keys_loaded();
+  const json checks{{"store", alive ? "ok" : std::string(authcore::to_string(alive.error().code))},
+                    {"keys", keys ? "ok" : "not loaded"}};
+  if (alive && keys)
+    return respond(json_reply(respond.to(), http::status::ok, json{{"status", "ok"}, {"checks", checks}}));
+  respond(
+      json_reply(respond.to(), http::status::service_unavailable, json{{"detail", "not ready"}, {"checks", checks}}));
 }
 
 }  // namespace authcore_server

@@ -12,6 +12,7 @@
 
 #include "authcore/authenticator.hpp"
 #include "authcore/user_store.hpp"
+#include "cors.hpp"
 #include "http_message.hpp"
 #include "request_decoding.hpp"
 #include "responder.hpp"
@@ -37,6 +38,12 @@ struct ServiceOptions {
   /// none: the page loads them from the jsDelivr CDN (pinned, with
   /// Subresource Integrity), so the browser needs to reach it.
   std::shared_ptr<const SwaggerUiAssets> docs_assets;
+  /// The origins whose browser apps may call the service (--cors-origin).
+  /// Default none: no CORS headers.
+  CorsPolicy cors;
+  /// Whether the signing keys are loaded, for /readyz; unset means they
+  /// are (the Authenticator was given them). Default unset.
+  std::function<bool()> keys_loaded;
 };
 
 /// One request being served, as a handler sees it. The request outlives the
@@ -102,6 +109,8 @@ class Service {
   void docs(const Exchange& exchange, Responder respond) const;
   void docs_asset(const Exchange& exchange, Responder respond) const;
   void admin_users(const Exchange& exchange, Responder respond) const;
+  void livez(const Exchange& exchange, Responder respond) const;
+  void readyz(const Exchange& exchange, Responder respond) const;
 
   // The grants of the token endpoint (RFC 6749 §4.3 and §6).
   void password_grant(const Exchange& exchange, FormFields& fields, Responder respond) const;

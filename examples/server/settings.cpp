@@ -5,8 +5,40 @@
 #include <stdexcept>
 #include <string_view>
 #include <utility>
+#include "client_address.hpp"
+#include "cors.hpp"
 
 namespace authcore_server {
+namespace {
+
+// --tls-cert/--tls-key, --trusted-proxy, --cors-origin: each value is
+// checked here, so a typo stops the server at start (exit 2) instead of
+// silently trusting nobody or the wrong range.
+void add_network_flags(CLI::App& app, Settings& settings) {
+  auto* cert = app.add_option("--tls-cert", settings.tls_cert,
+                              "PEM certificate chain (server certificate first): serve HTTPS, TLS 1.2 and 1.3 only")
+                   ->check(CLI::ExistingFile);
+  auto* key = app.add_option("--tls-key", settings.tls_key, "PEM private key of --tls-cert (not encrypted)")
+                  ->check(CLI::ExistingFile);
+  cert->needs(key);
+  key->needs(cert);
+  app.add_option("--trusted-proxy", settings.trusted_proxies,
+                 "Address or CIDR range of a reverse proxy whose Forwarded / X-Forwarded-For headers name the client "
+                 "(repeatable; without it those headers are ignored)")
+      ->check(CLI::Validator(
+          [](const std::string& value) {
+            return parse_cidr(value) ? std::string()
+                                     : "not an address or CIDR range (ADDRESS/PREFIX with the host bits zero, "
+                                       "e.g. 10.0.0.0/8 or 2001:db8::/32)";
+          },
+          "CIDR"));
+  app.add_option(
+         "--cors-origin", settings.cors_origins,
+         "Origin of a browser app that may call the API, e.g. https://app.example.com (repeatable, exact match)")
+      ->check(CLI::Validator(origin_problem, "ORIGIN"));
+}
+
+}  // namespace
 
 void add_flags(CLI::App& app, Settings& settings) {
   app.set_config("--config", "", "Read flags from this file (INI or TOML: `port = 8000`; the command line wins)");
@@ -42,6 +74,7 @@ void add_flags(CLI::App& app, Settings& settings) {
                  "admin=me,admin); repeatable")
       ->allow_extra_args(false)
       ->type_name("ROLE=SCOPES");
+  add_network_flags(app, settings);
   app.footer("Example: AUTHCORE_SECRET=\"$(authctl keygen)\" authcore-server --port 8000 --db auth.db");
 }
 

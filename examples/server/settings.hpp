@@ -32,6 +32,11 @@ struct Settings {
   bool no_docs = false;                  ///< no /docs, no /openapi.json
   std::string docs_assets;               ///< swagger-ui-dist's directory, or empty: the CDN
   std::vector<std::string> role_scopes;  ///< --role-scopes ROLE=S1,S2, as given
+  // TLS, reverse proxies, browser apps (docs/server.md, "Production flags").
+  std::string tls_cert;                      ///< PEM chain; with tls_key, HTTPS
+  std::string tls_key;                       ///< PEM key of tls_cert
+  std::vector<std::string> trusted_proxies;  ///< CIDR ranges (parse_cidr())
+  std::vector<std::string> cors_origins;     ///< exact origins (origin_problem())
 };
 
 /// Registers every flag on `app`, writing into `settings` (which must

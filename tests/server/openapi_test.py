@@ -185,6 +185,8 @@ class EveryRouteAndStatus(unittest.TestCase):
         c = self.client
         self.assertEqual(c.get("/healthz").json(), {"status": "ok"})
         self.assertEqual(c.head("/healthz").status_code, 200)
+        self.assertEqual(c.get("/livez").json(), {"status": "ok"})
+        self.assertEqual(c.get("/readyz").json(), {"status": "ok", "checks": {"store": "ok", "keys": "ok"}})
         self.assertEqual(c.get("/healthz", headers={"X-Padding": "h" * 10_000}).status_code, 431)
         self.assertEqual(c.get("/nowhere").status_code, 404)
         self.assertEqual(c.delete("/users/me").status_code, 405)

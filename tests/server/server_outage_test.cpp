@@ -1,7 +1,8 @@
 // authcore-server on PostgreSQL while the database restarts twice (issue 9):
 // requests during an outage fail closed (401 or 503, never a 200 on a
 // session the server could not check, never a 500), the server recovers
-// without being restarted, and no acknowledged sign-up is lost. Stops the
+// without being restarted, and no acknowledged sign-up is lost; /readyz is
+// 503 during the outage while /livez stays 200. Stops the
 // shared test server, so ctest runs it alone (RUN_SERIAL).
 #include <atomic>
 #include <mutex>
@@ -36,7 +37,8 @@ TEST_CASE("authcore-server survives two PostgreSQL restarts and loses no acknowl
   std::atomic<bool> stop{false};
   std::mutex mutex;
   std::vector<std::string> acknowledged;
-  std::multiset<int> signup_statuses, me_statuses, health_statuses;
+  std::multiset<int> signup_statuses, me_statuses, health_statuses, live_statuses, ready_statuses;
+  std::string unready_body;
   std::thread signups([&] {
     for (int i = 0; !stop; ++i) {
       const std::string name = unique_name("outage");
@@ -50,9 +52,14 @@ TEST_CASE("authcore-server survives two PostgreSQL restarts and loses no acknowl
     while (!stop) {
       const int me = server.get("/users/me", access).status;
       const int health = server.get("/healthz").status;
+      const int live = server.get("/livez").status;
+      const auto ready = server.get("/readyz");
       const std::lock_guard lock(mutex);
       me_statuses.insert(me);
       health_statuses.insert(health);
+      live_statuses.insert(live);
+      ready_statuses.insert(ready.status);
+      if (ready.status == 503) unready_body = ready.body;
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
   });
@@ -81,10 +88,18 @@ TEST_CASE("authcore-server survives two PostgreSQL restarts and loses no acknowl
   CHECK(allowed(health_statuses, {200, 503}));
   CHECK(health_statuses.count(503) > 0);  // the outages were seen
   CHECK(me_statuses.count(503) > 0);      // and failed closed once the cache had expired
+  // Liveness never depends on the database (a restart would not help);
+  // readiness does, naming the store's error code.
+  CHECK(allowed(live_statuses, {200}));
+  CHECK(allowed(ready_statuses, {200, 503}));
+  CHECK(ready_statuses.count(503) > 0);
+  CHECK(nlohmann::json::parse(unready_body, nullptr, false) ==
+        nlohmann::json{{"detail", "not ready"}, {"checks", {{"store", "store_unavailable"}, {"keys", "ok"}}}});
   CHECK_FALSE(acknowledged.empty());
 
   // Recovered without a restart of the server; nothing acknowledged is lost.
   CHECK(server.get("/healthz").status == 200);
+  CHECK(server.get("/readyz").status == 200);
   CHECK(server.get("/users/me", access).status == 200);
   auto store = authcore::PostgresUserStore::open(*url);
   REQUIRE(store);

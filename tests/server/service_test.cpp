@@ -10,6 +10,7 @@
 #include <future>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -261,6 +262,34 @@ std::string lower(std::string text) {
   return text;
 }
 
+const std::string kAppOrigin = "https://app.example.com";
+
+World cors_world(std::vector<std::string> origins = {kAppOrigin}) {
+  ServiceOptions options;
+  options.cors = CorsPolicy(std::move(origins));
+  return World([](std::function<void()> work) { work(); }, std::move(options));
+}
+
+Request preflight_request(const std::string& target, const std::string& origin, const std::string& method) {
+  auto request = make_request(http::verb::options, target);
+  request.set(http::field::origin, origin);
+  request.set(http::field::access_control_request_method, method);
+  request.set(http::field::access_control_request_headers, "authorization");
+  return request;
+}
+
+Request from_origin(Request request, const std::string& origin) {
+  request.set(http::field::origin, origin);
+  return request;
+}
+
+void check_no_cors_headers(const Response& response) {
+  for (const auto& field : response) {
+    INFO(field.name_string());
+    CHECK(field.name_string().substr(0, 15) != "Access-Control-");
+  }
+}
+
 }  // namespace
 
 TEST_CASE("/openapi.json documents every route of the table, and nothing else", "[service][openapi]") {
@@ -415,4 +444,135 @@ TEST_CASE("422s are FastAPI's validation errors, with the field's location", "[s
   const auto answer = send(world.service, make_request(http::verb::post, "/signup", row.body, "application/json"));
   CHECK(answer.response.result() == http::status::unprocessable_entity);
   CHECK(body_of(answer.response) == json{{"detail", json::array({row.error})}});
+}
+
+TEST_CASE("a preflight from an allowed origin is 204 with the path's methods, headers and Max-Age", "[service][cors]") {
+  World world = cors_world({"http://localhost:5173", kAppOrigin});
+  const auto [target, method, methods] = GENERATE(table<std::string, std::string, std::string>({
+      {"/users/me", "GET", "GET, HEAD"},
+      {"/token", "POST", "POST"},
+      {"/logout?scope=local", "POST", "POST"},
+  }));
+  INFO(target);
+  const auto answer = send(world.service, preflight_request(target, kAppOrigin, method));
+  CHECK(answer.calls == 1);
+  CHECK(answer.response.result() == http::status::no_content);
+  CHECK(answer.response.body().empty());
+  CHECK(answer.response[http::field::access_control_allow_origin] == kAppOrigin);
+  CHECK(answer.response[http::field::access_control_allow_methods] == methods);
+  CHECK(answer.response[http::field::access_control_allow_headers] == "Authorization, Content-Type");
+  CHECK(answer.response[http::field::access_control_max_age] == "600");
+  CHECK(answer.response[http::field::vary] == "Origin");
+  CHECK(answer.response.count(http::field::access_control_allow_credentials) == 0);
+}
+
+TEST_CASE("responses to an allowed origin carry Allow-Origin, Vary and the exposed headers", "[service][cors]") {
+  World world = cors_world();
+  const std::string token = access_token(world);
+  const auto me = send(world.service, from_origin(bearer_get("/users/me", token), kAppOrigin));
+  REQUIRE(me.response.result() == http::status::ok);
+  CHECK(me.response[http::field::access_control_allow_origin] == kAppOrigin);
+  CHECK(me.response[http::field::vary] == "Origin");
+  CHECK(me.response[http::field::access_control_expose_headers] == "WWW-Authenticate, Retry-After");
+  // Errors too, so the app can read why (here the RFC 6750 challenge).
+  const auto refused = send(world.service, from_origin(bearer_get("/users/me", "not.a.token"), kAppOrigin));
+  CHECK(refused.response.result() == http::status::unauthorized);
+  CHECK(refused.response[http::field::access_control_allow_origin] == kAppOrigin);
+  const auto missing = send(world.service, from_origin(make_request(http::verb::get, "/nowhere"), kAppOrigin));
+  CHECK(missing.response.result() == http::status::not_found);
+  CHECK(missing.response[http::field::access_control_allow_origin] == kAppOrigin);
+}
+
+TEST_CASE("other origins get no CORS headers, and their preflight the 405 there is without CORS", "[service][cors]") {
+  World world = cors_world();
+  const std::string token = access_token(world);
+  const auto origin = GENERATE(as<std::string>{}, "https://evil.example", "https://app.example.com.evil.example",
+                               "https://APP.example.com", "http://app.example.com", "https://app.example.com:443",
+                               "https://app.example.com/", "null", "");
+  INFO("Origin: " << origin);
+  const auto preflight = send(world.service, preflight_request("/users/me", origin, "GET"));
+  CHECK(preflight.response.result() == http::status::method_not_allowed);
+  CHECK(preflight.response[http::field::allow] == "GET, HEAD");
+  check_no_cors_headers(preflight.response);
+  CHECK(preflight.response[http::field::vary] == "Origin");  // the answer still depends on Origin
+  const auto me = send(world.service, from_origin(bearer_get("/users/me", token), origin));
+  CHECK(me.response.result() == http::status::ok);
+  check_no_cors_headers(me.response);
+}
+
+TEST_CASE("without CORS origins, OPTIONS is 405 and no response names CORS or Vary", "[service][cors]") {
+  World world;
+  const auto preflight = send(world.service, preflight_request("/users/me", kAppOrigin, "GET"));
+  CHECK(preflight.response.result() == http::status::method_not_allowed);
+  CHECK(preflight.response[http::field::allow] == "GET, HEAD");
+  CHECK(body_of(preflight.response) == json{{"detail", "Method Not Allowed"}});
+  check_no_cors_headers(preflight.response);
+  CHECK(preflight.response.count(http::field::vary) == 0);
+  SECTION("with an allowed origin's policy, OPTIONS that is not a preflight is 405 too") {
+    World cors = cors_world();
+    auto plain_options = make_request(http::verb::options, "/users/me");
+    plain_options.set(http::field::origin, kAppOrigin);
+    const auto answer = send(cors.service, std::move(plain_options));
+    CHECK(answer.response.result() == http::status::method_not_allowed);
+    CHECK(answer.response[http::field::access_control_allow_origin] == kAppOrigin);
+    CHECK(answer.response.count(http::field::access_control_allow_methods) == 0);
+  }
+}
+
+TEST_CASE("origin_problem accepts origins as browsers send them and nothing else", "[service][cors]") {
+  for (const std::string ok : {"https://app.example.com", "http://localhost:5173", "http://127.0.0.1:8080",
+                               "https://[2001:db8::1]", "https://[::1]:8443", "https://a-b.example"}) {
+    INFO(ok);
+    CHECK(origin_problem(ok).empty());
+  }
+  const auto [origin, reason] = GENERATE(table<std::string, std::string>({
+      {"*", "\"*\" is not supported"},
+      {"null", "\"null\" is not supported"},
+      {"https://app.example.com/", "not an origin"},
+      {"https://app.example.com/path", "not an origin"},
+      {"https://App.example.com", "not an origin"},
+      {"HTTPS://app.example.com", "not an origin"},
+      {"ftp://app.example.com", "not an origin"},
+      {"app.example.com", "not an origin"},
+      {"https://", "not an origin"},
+      {"https://app.example.com:", "not an origin"},
+      {"https://app.example.com:0", "not an origin"},
+      {"https://app.example.com:65536", "not an origin"},
+      {"https://app.example.com:080", "not an origin"},
+      {"https://user@app.example.com", "not an origin"},
+      {"https://app.example.com?x", "not an origin"},
+      {"https://[::1", "not an origin"},
+      {"https://[]", "not an origin"},
+      {"https://app.example.com ", "not an origin"},
+  }));
+  INFO(origin);
+  CHECK(origin_problem(origin).rfind(reason, 0) == 0);
+}
+
+TEST_CASE("/livez is 200 without touching the store, /readyz needs the store and the keys", "[service][probes]") {
+  bool keys_loaded = true;
+  ServiceOptions options;
+  options.keys_loaded = [&keys_loaded] { return keys_loaded; };
+  World world([](std::function<void()> work) { work(); }, std::move(options));
+  const auto ready = send(world.service, make_request(http::verb::get, "/readyz"));
+  CHECK(ready.response.result() == http::status::ok);
+  CHECK(body_of(ready.response) == json{{"status", "ok"}, {"checks", {{"store", "ok"}, {"keys", "ok"}}}});
+
+  world.store.ping_error = authcore::ErrorCode::store_unavailable;
+  const auto live = send(world.service, make_request(http::verb::get, "/livez"));
+  CHECK(live.response.result() == http::status::ok);
+  CHECK(body_of(live.response) == json{{"status", "ok"}});
+  const auto no_store = send(world.service, make_request(http::verb::get, "/readyz"));
+  CHECK(no_store.response.result() == http::status::service_unavailable);
+  // The error code only: the store's message (host names) is not for probes.
+  CHECK(body_of(no_store.response) ==
+        json{{"detail", "not ready"}, {"checks", {{"store", "store_unavailable"}, {"keys", "ok"}}}});
+
+  world.store.ping_error.reset();
+  keys_loaded = false;
+  const auto no_keys = send(world.service, make_request(http::verb::get, "/readyz"));
+  CHECK(no_keys.response.result() == http::status::service_unavailable);
+  CHECK(body_of(no_keys.response) ==
+        json{{"detail", "not ready"}, {"checks", {{"store", "ok"}, {"keys", "not loaded"}}}});
+  CHECK(send(world.service, make_request(http::verb::get, "/healthz")).response.result() == http::status::ok);
 }

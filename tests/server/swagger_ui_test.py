@@ -10,17 +10,14 @@ screenshot of the final page is saved to $AUTHCORE_SCREENSHOT.
 Needs $AUTHCORE_SERVER_BINARY and $AUTHCORE_NPM_TOOLS."""
 import os
 import secrets
-import shutil
-import tempfile
 import unittest
 
 import requests
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import WebDriverWait
 
+from headless_chromium import HeadlessChromium
 from openapi_checker import OpenApiChecker
 from server_process import ServerProcess
 
@@ -28,16 +25,6 @@ PASSWORD = "correct horse battery"
 SWAGGER_UI = os.path.join(os.environ.get("AUTHCORE_NPM_TOOLS", ""), "swagger-ui-dist")
 SCREENSHOT = os.environ.get("AUTHCORE_SCREENSHOT", "swagger_ui.png")
 TIMEOUT = 60  # seconds any one element may take to appear
-
-
-def chromium(profile):
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1280,1800", f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
 class SwaggerUi(unittest.TestCase):
@@ -49,13 +36,12 @@ class SwaggerUi(unittest.TestCase):
             created = session.post(self.server.url("/signup"),
                                    json={"username": self.username, "password": PASSWORD}, timeout=30)
         self.assertEqual(created.status_code, 201)
-        self.profile = tempfile.mkdtemp(prefix="authcore-chromium.")
-        self.browser = chromium(self.profile)
+        self.chromium = HeadlessChromium()
+        self.browser = self.chromium.driver
         self.wait = WebDriverWait(self.browser, TIMEOUT)
 
     def tearDown(self):
-        self.browser.quit()
-        shutil.rmtree(self.profile, ignore_errors=True)
+        self.chromium.close()
         self.assertEqual(self.server.stop(), 0)
 
     def click(self, css):

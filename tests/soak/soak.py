@@ -12,7 +12,14 @@ file descriptors back to their count before the load, and every rotation
 that was answered 200 reflected in the database (the session's live refresh
 token is the last one handed out).
 
-  soak.py SERVER_BINARY [SECONDS]
+With --tls the server serves HTTPS (a CA and a certificate made for the run
+by tests/support/make_test_certificates.sh) and everything above goes over
+TLS, verified against that CA (wrk, which does not verify, aside); the
+idle connections complete their handshakes, and the hostile clients also
+send plain HTTP, garbage and half handshakes to the TLS port, which must get
+no HTTP response.
+
+  soak.py SERVER_BINARY [SECONDS] [--tls]
 """
 import base64
 import collections
@@ -21,6 +28,7 @@ import os
 import random
 import socket
 import sqlite3
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -30,6 +38,10 @@ import urllib.error
 import urllib.request
 
 PASSWORD = "correct horse battery"
+CERTIFICATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support", "make_test_certificates.sh")
+
+# The client side of --tls: verifies the server against the run's CA.
+tls_context = None
 
 
 def fail(message):
@@ -38,19 +50,19 @@ def fail(message):
 
 
 class Server:
-    def __init__(self, binary, work):
+    def __init__(self, binary, work, tls_flags):
         self.db = os.path.join(work, "auth.db")
         key = os.path.join(work, "key")
         with open(key, "w") as f:
             f.write(base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("="))
         self.process = subprocess.Popen(
-            [binary, "--port", "0", "--db", self.db, "--secret-file", key, "--quiet", "--threads", "2"],
+            [binary, "--port", "0", "--db", self.db, "--secret-file", key, "--quiet", "--threads", "2", *tls_flags],
             stdout=subprocess.PIPE, stderr=open(os.path.join(work, "server.err"), "w"), text=True)
         line = self.process.stdout.readline()
         if "listening on" not in line:
             fail(f"server did not start: {line!r}")
         self.port = int(line.split("127.0.0.1:")[1].split()[0])
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.base = f"{'https' if tls_flags else 'http'}://127.0.0.1:{self.port}"
 
     def rss_kib(self):
         with open(f"/proc/{self.process.pid}/status") as f:
@@ -59,8 +71,26 @@ class Server:
                     return int(line.split()[1])
         return 0
 
+    def fd_targets(self):
+        """What the open descriptors are: "socket", or a file's path."""
+        targets = collections.Counter()
+        for fd in os.listdir(f"/proc/{self.process.pid}/fd"):
+            try:
+                target = os.readlink(f"/proc/{self.process.pid}/fd/{fd}")
+            except OSError:
+                continue  # closed meanwhile
+            targets[target.split(":")[0] if target.startswith("socket:") else target] += 1
+        return targets
+
     def open_fds(self):
-        return len(os.listdir(f"/proc/{self.process.pid}/fd"))
+        """The open descriptors but the database's own files: the store
+        opens pooled connections lazily, up to its pool size (8), and keeps
+        them, so how many are open follows the peak concurrency, within that
+        bound (checked separately)."""
+        return sum(n for target, n in self.fd_targets().items() if not target.startswith(self.db))
+
+    def database_fds(self):
+        return sum(n for target, n in self.fd_targets().items() if target.startswith(self.db))
 
     def alive(self):
         return self.process.poll() is None
@@ -68,6 +98,7 @@ class Server:
 
 statuses = collections.Counter()
 statuses_lock = threading.Lock()
+tls_port_answers = []  # HTTP responses to what was not TLS (there must be none)
 
 
 def record(status):
@@ -79,11 +110,11 @@ def request(server, method, path, body=None, headers=None):
     data = body.encode() if isinstance(body, str) else body
     req = urllib.request.Request(server.base + path, data=data, method=method, headers=headers or {})
     try:
-        with urllib.request.urlopen(req, timeout=30) as response:
+        with urllib.request.urlopen(req, timeout=30, context=tls_context) as response:
             status, payload = response.status, response.read()
     except urllib.error.HTTPError as error:
         status, payload = error.code, error.read()
-    except (ConnectionError, socket.timeout, urllib.error.URLError):
+    except (ConnectionError, socket.timeout, urllib.error.URLError, ssl.SSLError):
         status, payload = 0, b""  # refused before a response (e.g. 413 mid-upload); not a 5xx
     record(status)
     return status, payload
@@ -104,15 +135,49 @@ def claims(token):
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
 
+def connect(server, timeout, tls=True):
+    """A connection to the server: over TLS in --tls mode unless `tls` is
+    false (the handshake done)."""
+    s = socket.create_connection(("127.0.0.1", server.port), timeout=timeout)
+    if tls_context and tls:
+        try:
+            return tls_context.wrap_socket(s, server_hostname="127.0.0.1")
+        except BaseException:
+            s.close()
+            raise
+    return s
+
+
 def raw_exchange(server, data, half_close=False):
-    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as s:
-        s.sendall(data)
-        if half_close:
-            s.shutdown(socket.SHUT_WR)
-        reply = s.recv(65536)
+    try:
+        with connect(server, 30) as s:
+            s.sendall(data)
+            if half_close:
+                # TCP's half-close, under TLS too (SSLSocket.shutdown()
+                # would drop the TLS state).
+                socket.socket.shutdown(s, socket.SHUT_WR)
+            reply = s.recv(65536)
+    except (ConnectionError, ssl.SSLError):
+        reply = b""  # refused mid-upload (431 with the header still arriving)
     if reply.startswith(b"HTTP/1.1 "):
         record(int(reply[9:12]))
     return reply
+
+
+def not_tls(server, data):
+    """Bytes that are not a TLS handshake, to the TLS port: no HTTP
+    response may come back, and the connection must close."""
+    with connect(server, 30, tls=False) as s:
+        s.sendall(data)
+        reply = b""
+        try:
+            while chunk := s.recv(65536):
+                reply += chunk
+        except ConnectionError:
+            pass
+    if b"HTTP/" in reply:
+        with statuses_lock:
+            tls_port_answers.append(f"{data[:20]!r} got {reply[:80]!r}")
 
 
 def hostile(server, stop):
@@ -130,16 +195,25 @@ def hostile(server, stop):
             raw_exchange(server, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", half_close=True)
 
 
+def not_tls_clients(server, stop):
+    """--tls: plain HTTP, garbage and a ClientHello cut short (which waits
+    out the handshake timeout) to the TLS port."""
+    rng = random.Random(2)
+    while not stop.is_set():
+        not_tls(server, rng.choice([b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", os.urandom(2000),
+                                    b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + os.urandom(100)]))
+
+
 def slow_client(server, stop):
     # One byte a second: the server's read timeout must close it.
     try:
-        with socket.create_connection(("127.0.0.1", server.port), timeout=60) as s:
+        with connect(server, 60) as s:
             for byte in b"GET /users/me HTTP/1.1\r\nHost: x\r\n":
                 if stop.is_set():
                     return
                 s.send(bytes([byte]))
                 time.sleep(1)
-    except OSError:
+    except (OSError, ssl.SSLError):
         pass  # closed by the server: what should happen
 
 
@@ -147,8 +221,8 @@ def idle_connections(server, count, hold, stop):
     sockets = []
     for _ in range(count):
         try:
-            sockets.append(socket.create_connection(("127.0.0.1", server.port), timeout=10))
-        except OSError:
+            sockets.append(connect(server, 10))
+        except (OSError, ssl.SSLError):
             break
     deadline = time.time() + hold
     while time.time() < deadline and not stop.is_set():
@@ -203,15 +277,25 @@ def warm_up(server, users, access):
     time.sleep(11)
 
 
-def main(binary, seconds):
+def tls_setup(work):
+    """Makes the run's CA and certificate; returns the server's flags."""
+    global tls_context
+    directory = os.path.join(work, "tls")
+    subprocess.run([CERTIFICATES, directory], check=True)
+    tls_context = ssl.create_default_context(cafile=os.path.join(directory, "ca.pem"))
+    return ["--tls-cert", os.path.join(directory, "server.pem"), "--tls-key", os.path.join(directory, "server.key")]
+
+
+def main(binary, seconds, tls):
+    started = time.monotonic()
     work = tempfile.mkdtemp(prefix="authcore-soak.")
-    server = Server(binary, work)
+    server = Server(binary, work, tls_setup(work) if tls else [])
     users = [f"soak{i}" for i in range(4)]
     for username in users:
         post_json(server, "/signup", {"username": username, "password": PASSWORD})
     access = login(server, users[0])["access_token"]
     warm_up(server, users, access)
-    rss_before, fds_before = server.rss_kib(), server.open_fds()
+    rss_before, fds_before, targets_before = server.rss_kib(), server.open_fds(), server.fd_targets()
 
     stop = threading.Event()
     load_seconds = max(10, seconds - 15)
@@ -220,6 +304,8 @@ def main(binary, seconds):
     answered = {}
     threads = [threading.Thread(target=hostile, args=(server, stop)) for _ in range(2)]
     threads += [threading.Thread(target=slow_client, args=(server, stop)) for _ in range(5)]
+    if tls_context:
+        threads += [threading.Thread(target=not_tls_clients, args=(server, stop)) for _ in range(2)]
     threads.append(threading.Thread(target=rotations, args=(server, users, stop, answered)))
     idle_count = []
     threads.append(threading.Thread(target=lambda: idle_count.append(
@@ -241,23 +327,29 @@ def main(binary, seconds):
     rss_after, fds_after = server.rss_kib(), server.open_fds()
 
     wrk_lines = [line.strip() for line in wrk_output.splitlines() if "Requests/sec" in line or "Non-2xx" in line]
-    print(f"soak: {seconds}s; wrk: {'; '.join(wrk_lines)}")
+    print(f"soak: {seconds}s{' over TLS' if tls else ''}; wrk: {'; '.join(wrk_lines)}")
     print(f"soak: statuses of the other requests: {dict(sorted(statuses.items()))}")
     print(f"soak: idle connections held: {idle_count[0] if idle_count else 0}")
-    print(f"soak: RSS {rss_before} KiB before, {rss_after} KiB after; fds {fds_before} before, {fds_after} after")
+    print(f"soak: RSS {rss_before} KiB before, {rss_after} KiB after; fds {fds_before} before, {fds_after} after "
+          f"(and {server.database_fds()} of the database)")
     print(f"soak: sessions rotated: {len(answered)}", flush=True)
 
     if not server.alive():
         fail("the server died")
     if request(server, "GET", "/healthz")[0] != 200:
         fail("the server does not answer /healthz after the load")
+    if tls_port_answers:
+        fail(f"the TLS port answered bytes that were not TLS with HTTP: {tls_port_answers[:3]}")
     bad = {status: n for status, n in statuses.items() if status >= 500 and status != 503}
     if bad:
         fail(f"5xx other than 503: {bad}")
     if "Non-2xx" in wrk_output:
         fail("wrk saw non-2xx answers to a valid token")
     if fds_after != fds_before:
-        fail(f"file descriptors {fds_after} after the load, {fds_before} before")
+        fail(f"file descriptors {fds_after} after the load, {fds_before} before: "
+             f"{dict(server.fd_targets() - targets_before)} more, {dict(targets_before - server.fd_targets())} fewer")
+    if server.database_fds() > 8 * 3:  # the pool's 8 connections, each with the database, its WAL and its -shm
+        fail(f"{server.database_fds()} descriptors of the database open: more than its pool of 8 connections")
     if rss_after > rss_before * 1.10:
         fail(f"RSS {rss_after} KiB after the load, more than 10% above {rss_before} KiB")
     with sqlite3.connect(f"file:{server.db}?mode=ro", uri=True) as db:
@@ -268,8 +360,9 @@ def main(binary, seconds):
     server.process.terminate()
     if server.process.wait(timeout=30) != 0:
         fail("the server did not exit 0 on SIGTERM")
-    print("soak: passed")
+    print(f"soak: passed in {time.monotonic() - started:.0f} s")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 60)
+    arguments = [argument for argument in sys.argv[1:] if argument != "--tls"]
+    main(arguments[0], int(arguments[1]) if len(arguments) > 1 else 60, "--tls" in sys.argv[1:])

@@ -1,7 +1,7 @@
 // A UserStore over an InMemoryUserStore whose calls can be made to fail, for
 // the paths a healthy in-memory store never takes: a lookup that throws, as
-// any allocation can (std::bad_alloc), and session lookups that fail as a
-// store that does not answer. Header-only: the tests that link an authcore
+// any allocation can (std::bad_alloc), and session lookups and pings that
+// fail as a store that does not answer. Header-only: the tests that link an authcore
 // library and those that link its objects both use it.
 #ifndef AUTHCORE_TESTS_SUPPORT_FAULTY_STORE_HPP
 #define AUTHCORE_TESTS_SUPPORT_FAULTY_STORE_HPP
@@ -25,6 +25,8 @@ class FaultyStore final : public UserStore {
   /// When set, the session lookups (find_session(), active_session_owner())
   /// fail with this code, as a store that does not answer.
   std::optional<ErrorCode> session_error;
+  /// When set, ping() fails with it (a database that went away).
+  std::optional<ErrorCode> ping_error;
 
  private:
   Result<void> do_create_user(const User& user) override { return store_.create_user(user); }
@@ -68,7 +70,10 @@ class FaultyStore final : public UserStore {
     return store_.active_session_owner(session_id, now);
   }
   Result<std::size_t> do_purge_expired(std::int64_t now) override { return store_.purge_expired(now); }
-  Result<void> do_ping() const override { return store_.ping(); }
+  Result<void> do_ping() const override {
+    if (ping_error) return Error{*ping_error, "connection to server on socket failed: host db.internal"};
+    return store_.ping();
+  }
 
   InMemoryUserStore store_;
 };
