@@ -10,8 +10,9 @@ packages=(
   # library dependencies (DESIGN §1)
   libssl-dev libsodium-dev nlohmann-json3-dev libcrypt-dev
   libsqlite3-dev libpq-dev
-  # examples: authctl (CLI11) and authcore-server (Boost.Beast, Asio, URL)
-  libcli11-dev libboost1.81-dev libboost-url1.81-dev
+  # examples: authctl (CLI11), authcore-server (Boost.Beast, Asio, URL) and
+  # authcore-httplib (cpp-httplib)
+  libcli11-dev libboost1.81-dev libboost-url1.81-dev libcpp-httplib-dev
   # tests: Catch2 v2, a throwaway PostgreSQL, interop peers run by /usr/bin/python3
   catch2 postgresql-15 python3 python3-jwt python3-passlib python3-bcrypt python3-argon2
   # authcore-server's OAuth2, OpenAPI, TLS and CORS tests: real client

@@ -176,10 +176,8 @@ Response not_authenticated(const ReplyTo& to) {
   return challenged(error_reply(to, http::status::unauthorized, "Not authenticated"), authcore::challenge());
 }
 
-Response insufficient_scope(const ReplyTo& to, const authcore::ScopeSet& required_scopes) {
-  return challenged(
-      error_reply(to, http::status::forbidden, "Not enough permissions"),
-      authcore::challenge(authcore::Error{authcore::ErrorCode::insufficient_scope, {}}, {}, required_scopes));
+Response bearer_refusal_reply(const ReplyTo& to, const authcore::BearerRefusal& refusal) {
+  return challenged(error_reply(to, static_cast<http::status>(refusal.status), refusal.detail), refusal.challenge);
 }
 
 Response unavailable(const ReplyTo& to) {

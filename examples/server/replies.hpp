@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "authcore/authenticator.hpp"
+#include "authcore/bearer.hpp"
 #include "authcore/result.hpp"
 #include "http_message.hpp"
 #include "request_decoding.hpp"
@@ -57,10 +58,9 @@ Response not_authenticated(const ReplyTo& to);
 /// that could not be queued).
 Response unavailable(const ReplyTo& to);
 
-/// 403 for a valid token without a scope the route needs (RFC 6750 §3.1):
-/// `WWW-Authenticate: Bearer error="insufficient_scope", scope="..."`
-/// naming the scopes required, and `{"detail":"Not enough permissions"}`.
-Response insufficient_scope(const ReplyTo& to, const authcore::ScopeSet& required_scopes);
+/// A protected route's refusal (authcore::authenticate_header()): its
+/// status, `{"detail": ...}` and WWW-Authenticate challenge, if any.
+Response bearer_refusal_reply(const ReplyTo& to, const authcore::BearerRefusal& refusal);
 
 /// The status and body for an authcore failure (docs/errors.md): token
 /// codes and revoked are 401 invalid_token; invalid_credentials 401;

@@ -345,19 +345,13 @@ void Service::finish_refresh(std::string_view refresh_token, const authcore::Sco
 
 std::optional<authcore::Claims> Service::authenticate(const Exchange& exchange, const Responder& respond,
                                                       const authcore::ScopeSet& required_scopes) const {
-  const auto bearer = authcore::bearer_token(exchange.request[http::field::authorization]);
-  if (!bearer) {
-    respond(not_authenticated(respond.to()));
+  auto authenticated =
+      authcore::authenticate_header(auth_, exchange.request[http::field::authorization], required_scopes);
+  if (!authenticated) {
+    respond(bearer_refusal_reply(respond.to(), authenticated.refusal()));
     return std::nullopt;
   }
-  auto claims = auth_.authenticate(bearer.token, required_scopes);
-  if (!claims) {
-    const bool lacks_scope = claims.error().code == authcore::ErrorCode::insufficient_scope;
-    respond(lacks_scope ? insufficient_scope(respond.to(), required_scopes)
-                        : failure_reply(respond.to(), claims.error()));
-    return std::nullopt;
-  }
-  return std::move(*claims);
+  return std::move(authenticated).claims();
 }
 
 void Service::me(const Exchange& exchange, Responder respond) const {

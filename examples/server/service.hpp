@@ -129,8 +129,9 @@ class Service {
   void refresh_grant(const Exchange& exchange, FormFields& fields, Responder respond) const;
 
   /// The claims of the request's bearer token when it carries
-  /// `required_scopes`; when it has none or it is refused, answers 401 (403
-  /// naming the scopes when only a scope is missing) and returns nullopt.
+  /// `required_scopes`; when it has none or it is refused, answers as
+  /// authcore::authenticate_header() says (401, 403 naming the scopes when
+  /// only a scope is missing, 503) and returns nullopt.
   std::optional<authcore::Claims> authenticate(const Exchange& exchange, const Responder& respond,
                                                const authcore::ScopeSet& required_scopes = {}) const;
   /// How a route answers an authcore failure (failure_reply, or

@@ -1,6 +1,7 @@
 #include "authcore/bearer.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace authcore {
 namespace {
@@ -59,6 +60,24 @@ std::string bearer_challenge(std::string_view realm, std::string_view error, std
   if (!error.empty()) parameter("error", error);
   if (!scope.empty()) parameter("scope", scope);
   return value;
+}
+
+// FastAPI's words for each status a protected route answers.
+const char* detail_for(int status) noexcept {
+  switch (status) {
+    case 401: return "Could not validate credentials";
+    case 403: return "Not enough permissions";
+    default: return "Service temporarily unavailable";
+  }
+}
+
+// authenticate() fails with a token code, revoked, not_found (the token's
+// user is gone), insufficient_scope or a store error.
+BearerRefusal refused_token(const Error& error, std::string_view realm, const ScopeSet& required_scopes) {
+  // A token whose user no longer exists identifies no one: 401, as a
+  // revoked one, not the 404 of a request that names a missing object.
+  const int status = error.code == ErrorCode::not_found ? 401 : http_status(error.code);
+  return {status, challenge(error, realm, required_scopes), detail_for(status), error.code, BearerProblem::none};
 }
 
 }  // namespace
@@ -146,6 +165,18 @@ int http_status(ErrorCode code) noexcept {
     case ErrorCode::store_error: return 503;
   }
   return 503;
+}
+
+BearerAuthentication authenticate_header(const Authenticator& authenticator, std::string_view authorization,
+                                         const ScopeSet& required_scopes, std::string_view realm) {
+  const BearerToken bearer = bearer_token(authorization);
+  if (!bearer) {
+    return BearerAuthentication(
+        BearerRefusal{401, challenge(realm), "Not authenticated", ErrorCode::invalid_credentials, bearer.problem});
+  }
+  auto claims = authenticator.authenticate(bearer.token, required_scopes);
+  if (!claims) return BearerAuthentication(refused_token(claims.error(), realm, required_scopes));
+  return BearerAuthentication(std::move(claims).value());
 }
 
 }  // namespace authcore

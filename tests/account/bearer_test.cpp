@@ -1,14 +1,22 @@
 // RFC 6750 bearer credentials (authcore/bearer.hpp): every case of taking
 // the token out of an Authorization header, the WWW-Authenticate challenge
-// of each refusal, and the status of each ErrorCode.
+// of each refusal, the status of each ErrorCode, and authenticate_header()
+// on a real Authenticator.
 #include "authcore/bearer.hpp"
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "support/catch.hpp"
+#include "support/faulty_store.hpp"
+#include "support/test_support.hpp"
 
 using namespace authcore;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -157,4 +165,169 @@ TEST_CASE("the status table covers every code", "[bearer]") {
     CHECK(status >= 400);
     CHECK(status != 500);
   }
+}
+
+namespace {
+
+// alice (role `user`, scope `me`) logged in on an in-memory store that rows
+// can make fail, at a clock they can move.
+struct LoggedIn {
+  FixedClock clock{FixedClock::from_unix_seconds(test::kNow)};
+  test::FaultyStore store;
+  Authenticator auth{store, test::test_key(), fast_options(), clock};
+  TokenPair tokens = logged_in();
+
+  static AuthenticatorOptions fast_options() {
+    AuthenticatorOptions options;
+    options.password_policy = PasswordPolicy::custom(1, PasswordPolicy::min_memory_bytes);
+    return options;
+  }
+
+  TokenPair logged_in() {
+    REQUIRE(auth.signup("alice", "correct horse"));
+    auto pair = auth.login("alice", "correct horse");
+    REQUIRE(pair);
+    return std::move(pair).value();
+  }
+};
+
+// What the fixture goes through before the request.
+enum class Before : std::uint8_t {
+  nothing,
+  expiry,
+  logout,
+  store_outage,     ///< session lookups fail with store_unavailable
+  user_gone_error,  ///< session lookups fail with not_found (the token's user is gone)
+};
+
+struct Refusal {
+  int status;
+  std::string challenge;
+  std::string detail;
+  ErrorCode code;
+  BearerProblem problem;
+};
+
+struct AuthenticateRow {
+  std::string name;
+  std::string header;              ///< "{access}" and "{refresh}" stand for alice's tokens
+  std::optional<Refusal> refusal;  ///< none: authenticated
+  ScopeSet required_scopes = {};
+  std::string realm = {};
+  Before before = Before::nothing;
+};
+
+Refusal not_authenticated(BearerProblem problem, std::string challenge = "Bearer") {
+  return {401, std::move(challenge), "Not authenticated", ErrorCode::invalid_credentials, problem};
+}
+
+Refusal invalid_token(ErrorCode code, std::string challenge = R"(Bearer error="invalid_token")") {
+  return {401, std::move(challenge), "Could not validate credentials", code, BearerProblem::none};
+}
+
+Refusal insufficient_scope(std::string challenge) {
+  return {403, std::move(challenge), "Not enough permissions", ErrorCode::insufficient_scope, BearerProblem::none};
+}
+
+std::vector<AuthenticateRow> authenticate_rows() {
+  using P = BearerProblem;
+  const std::string ten_kb(10 * 1024, 'a');
+  return {
+      {"a valid token", "Bearer {access}", {}},
+      {"a valid token with the scope the route needs", "Bearer {access}", {}, {"me"}},
+      {"two spaces after the scheme (1*SP)", "Bearer  {access}", {}},
+      {"no header", "", not_authenticated(P::missing)},
+      {"no header, with a realm", "", not_authenticated(P::missing, R"(Bearer realm="api")"), {}, "api"},
+      {"Basic credentials", "Basic YWxpY2U6Y29ycmVjdCBob3JzZQ==", not_authenticated(P::wrong_scheme)},
+      {"a bare token", "{access}", not_authenticated(P::wrong_scheme)},
+      {"a comma after the token", "Bearer {access},", not_authenticated(P::malformed)},
+      {"a second scheme", "Bearer {access}, Basic YWxpY2U6eA==", not_authenticated(P::malformed)},
+      {"the token twice (two headers combined)", "Bearer {access}, Bearer {access}", not_authenticated(P::malformed)},
+      {"= padding in the middle of the token", "Bearer eyJ=hbGciOiJIUzI1NiJ9.e30.c2ln",
+       not_authenticated(P::malformed)},
+      {"a 10 KB header (refused before decoding)", "Bearer " + ten_kb, invalid_token(ErrorCode::token_too_large)},
+      {"a 10 KB header of a token and junk", "Bearer {access} " + ten_kb, not_authenticated(P::malformed)},
+      {"not a JWT", "Bearer abc", invalid_token(ErrorCode::malformed)},
+      {"the refresh token", "Bearer {refresh}", invalid_token(ErrorCode::wrong_token_type)},
+      {"an expired token", "Bearer {access}", invalid_token(ErrorCode::expired), {}, "", Before::expiry},
+      {"a token after logout",
+       "Bearer {access}",
+       invalid_token(ErrorCode::revoked, R"(Bearer realm="api", error="invalid_token")"),
+       {},
+       "api",
+       Before::logout},
+      {"a store that does not answer (fails closed)",
+       "Bearer {access}",
+       Refusal{503, "", "Service temporarily unavailable", ErrorCode::store_unavailable, P::none},
+       {},
+       "",
+       Before::store_outage},
+      {"not_found for a token's user: 401, not 404",
+       "Bearer {access}",
+       invalid_token(ErrorCode::not_found),
+       {},
+       "",
+       Before::user_gone_error},
+      {"a token without the scope the route needs",
+       "Bearer {access}",
+       insufficient_scope(R"(Bearer error="insufficient_scope", scope="admin")"),
+       {"admin"}},
+      {"a token without one of two scopes, with a realm",
+       "Bearer {access}",
+       insufficient_scope(R"(Bearer realm="api", error="insufficient_scope", scope="admin me")"),
+       {"me", "admin"},
+       "api"},
+  };
+}
+
+// `text` with every `placeholder` replaced by `value`.
+std::string replaced(std::string text, std::string_view placeholder, const std::string& value) {
+  for (auto at = text.find(placeholder); at != std::string::npos; at = text.find(placeholder, at + value.size())) {
+    text.replace(at, placeholder.size(), value);
+  }
+  return text;
+}
+
+// Puts the fixture in the row's state and returns its Authorization value.
+std::string prepared(LoggedIn& f, const AuthenticateRow& row) {
+  switch (row.before) {
+    case Before::nothing: break;
+    case Before::expiry: f.clock.advance(f.tokens.expires_in + 1s); break;
+    case Before::logout: REQUIRE(f.auth.logout(f.tokens.access_token)); break;
+    case Before::store_outage: f.store.session_error = ErrorCode::store_unavailable; break;
+    case Before::user_gone_error: f.store.session_error = ErrorCode::not_found; break;
+  }
+  return replaced(replaced(row.header, "{access}", f.tokens.access_token), "{refresh}", f.tokens.refresh_token);
+}
+
+}  // namespace
+
+TEST_CASE("authenticate_header answers each request with the claims or the exact refusal", "[bearer]") {
+  const auto row = GENERATE(from_range(authenticate_rows()));
+  INFO("row: " << row.name);
+  LoggedIn f;
+  const std::string header = prepared(f, row);
+  const BearerAuthentication result = authenticate_header(f.auth, header, row.required_scopes, row.realm);
+  if (!row.refusal) {
+    REQUIRE(result);
+    CHECK(result->subject() == "alice");
+    CHECK(result.claims().session_id().has_value());
+    CHECK_THROWS_AS(result.refusal(), BadResultAccess);
+    return;
+  }
+  REQUIRE_FALSE(result);
+  const BearerRefusal& refusal = result.refusal();
+  INFO("code: " << to_string(refusal.code) << ", problem: " << name_of(refusal.problem));
+  CHECK(refusal.status == row.refusal->status);
+  CHECK(refusal.challenge == row.refusal->challenge);
+  CHECK(refusal.detail == row.refusal->detail);
+  CHECK(refusal.code == row.refusal->code);
+  CHECK(refusal.problem == row.refusal->problem);
+  CHECK_THROWS_AS(result.claims(), BadResultAccess);
+}
+
+TEST_CASE("authenticate_header hands the claims out by move", "[bearer]") {
+  LoggedIn f;
+  const Claims claims = authenticate_header(f.auth, "Bearer " + f.tokens.access_token).claims();
+  CHECK(claims.subject() == "alice");
 }

@@ -20,75 +20,12 @@
 #include "openapi.hpp"
 #include "service.hpp"
 #include "support/catch.hpp"
+#include "support/faulty_store.hpp"
 
 using namespace authcore_server;
 using nlohmann::json;
 
 namespace {
-
-// An in-memory store whose user lookups can be made to throw, as any
-// allocation can (std::bad_alloc): the stand-in for a handler that throws.
-class ThrowingStore final : public authcore::UserStore {
- public:
-  bool throw_on_find_user = false;
-  /// When set, ping() fails with it (a database that went away).
-  std::optional<authcore::ErrorCode> ping_error;
-
- private:
-  using Error = authcore::Error;
-  template <class T>
-  using Result = authcore::Result<T>;
-
-  Result<void> do_create_user(const authcore::User& user) override { return store_.create_user(user); }
-  Result<std::size_t> do_import_users(const std::vector<authcore::User>& users) override {
-    return store_.import_users(users);
-  }
-  Result<authcore::User> do_find_user(std::string_view username) const override {
-    if (throw_on_find_user) throw std::bad_alloc();
-    return store_.find_user(username);
-  }
-  Result<authcore::User> do_find_user_by_email(std::string_view email) const override {
-    return store_.find_user_by_email(email);
-  }
-  Result<std::vector<authcore::User>> do_list_users() const override { return store_.list_users(); }
-  Result<void> do_set_disabled(std::string_view username, bool disabled) override {
-    return store_.set_disabled(username, disabled);
-  }
-  Result<void> do_set_roles(std::string_view username, const std::set<std::string>& roles) override {
-    return store_.set_roles(username, roles);
-  }
-  Result<void> do_update_password_hash(std::string_view username, std::string_view expected,
-                                       std::string_view next) override {
-    return store_.update_password_hash(username, expected, next);
-  }
-  Result<void> do_delete_user(std::string_view username) override { return store_.delete_user(username); }
-  Result<void> do_create_session(std::string_view username, std::string_view session_id, std::string_view jti,
-                                 std::int64_t expires_at, std::string_view scope) override {
-    return store_.create_session(username, session_id, jti, expires_at, scope);
-  }
-  Result<authcore::Session> do_rotate(std::string_view session_id, std::string_view presented, std::string_view next,
-                                      std::int64_t now) override {
-    return store_.rotate(session_id, presented, next, now);
-  }
-  Result<authcore::Session> do_find_session(std::string_view session_id) const override {
-    return store_.find_session(session_id);
-  }
-  Result<void> do_revoke_session(std::string_view session_id) override { return store_.revoke_session(session_id); }
-  Result<std::size_t> do_revoke_all_sessions(std::string_view username, std::string_view except) override {
-    return store_.revoke_all_sessions(username, except);
-  }
-  Result<std::optional<std::string>> do_active_session_owner(std::string_view session_id,
-                                                             std::int64_t now) const override {
-    return store_.active_session_owner(session_id, now);
-  }
-  Result<std::size_t> do_purge_expired(std::int64_t now) override { return store_.purge_expired(now); }
-  Result<void> do_ping() const override {
-    if (ping_error) return Error{*ping_error, "connection to server on socket failed: host db.internal"};
-    return store_.ping();
-  }
-
-  authcore::InMemoryUserStore store_;
-};
 
 authcore::AuthenticatorOptions fast_options() {
   authcore::AuthenticatorOptions options;
@@ -102,7 +39,7 @@ struct World {
   explicit World(BlockingExecutor blocking = run_now, ServiceOptions options = {})
       : service(auth, store, std::move(blocking), std::move(options)) {}
 
-  ThrowingStore store;
+  authcore::test::FaultyStore store;
   authcore::Authenticator auth{store, authcore::HmacKey::from_bytes("service-test-key-0123456789abcdef").value(),
                                fast_options()};
   Service service;
