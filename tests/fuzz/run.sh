@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (fuzz preset: clang-14, ASan+UBSan) and runs
-# each for a bounded time from its committed seed corpus. Any crash, leak,
-# timeout or sanitizer report fails the run. Prints executions and coverage.
+# each for a bounded time from its committed seed corpus (server_tls_fuzz
+# starts from server_request_fuzz's: the same requests, over TLS). Any crash,
+# leak, timeout or sanitizer report fails the run. Prints executions and
+# coverage.
 #   AUTHCORE_FUZZ_SECONDS  time per target (default 60)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -14,15 +16,22 @@ work=$(mktemp -d /tmp/authcore-fuzz.XXXXXX)
 artifacts=build/fuzz/artifacts
 mkdir -p "$artifacts"
 trap 'rm -rf "$work"' EXIT
+# server_tls_fuzz's certificate, made for this run as the TLS tests' are.
+tests/support/make_test_certificates.sh "$work/tls" >/dev/null
+export AUTHCORE_FUZZ_TLS_DIR=$work/tls
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
 summary=()
-for target_dir in tests/fuzz/corpus/*/; do
-  target=$(basename "$target_dir")
+targets=()
+for target_dir in tests/fuzz/corpus/*/; do targets+=("$(basename "$target_dir")"); done
+targets+=(server_tls_fuzz)
+for target in "${targets[@]}"; do
+  seeds=tests/fuzz/corpus/$target
+  if [[ $target == server_tls_fuzz ]]; then seeds=tests/fuzz/corpus/server_request_fuzz; fi
   binary=build/fuzz/tests/fuzz/$target
   corpus=$work/$target
   mkdir -p "$corpus"
-  cp "$target_dir"* "$corpus"/
+  cp "$seeds"/* "$corpus"/
   log=$work/$target.log
   echo "== $target: ${seconds}s =="
   # Tokens over 8 KiB are refused from their length alone; 16 KiB inputs

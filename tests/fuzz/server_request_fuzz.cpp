@@ -7,42 +7,19 @@
 #include <boost/beast/http/parser.hpp>
 
 #include <cstdint>
-#include <cstdlib>
 #include <future>
 #include <string_view>
 
-#include "authcore/authcore.hpp"
 #include "request_decoding.hpp"
-#include "service.hpp"
+#include "server_fuzz_world.hpp"
 
 namespace {
 
 using namespace authcore_server;
 
-struct World {
-  authcore::InMemoryUserStore store;
-  authcore::Authenticator auth{store, authcore::HmacKey::from_bytes("fuzz-server-key-0123456789abcdef-01").value(), [] {
-                                 authcore::AuthenticatorOptions options;
-                                 options.password_policy =
-                                     authcore::PasswordPolicy::custom(1, authcore::PasswordPolicy::min_memory_bytes);
-                                 return options;
-                               }()};
-  Service service{auth, store, [](std::function<void()> work) { work(); }};
-  World() { (void)auth.signup("alice", "correct horse"); }
-};
-
-World& world() {
-  static World instance;
+authcore_fuzz::ServerWorld& world() {
+  static authcore_fuzz::ServerWorld instance;
   return instance;
-}
-
-void check(const Response& response) {
-  const unsigned status = response.result_int();
-  if (status >= 500 && status != 503) std::abort();
-  if (status >= 400) {
-    const auto body = nlohmann::json::parse(response.body(), nullptr, false);
-    if (!body.is_object() || !body.contains("detail")) std::abort();
-  }
 }
 
 }  // namespace
@@ -69,7 +46,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     ++calls;
     answered.set_value(std::move(response));
   });
-  check(answered.get_future().get());
+  const Response response = answered.get_future().get();
+  authcore_fuzz::check_response(response.result_int(), response.body(), parser.get().method() == http::verb::head);
   if (calls != 1) std::abort();
   return 0;
 }
