@@ -278,7 +278,8 @@ class AUTHCORE_API Authenticator {
   Result<std::vector<SessionInfo>> sessions(std::string_view access_token) const;
 
   /// Ends `session_id`, one of the sessions of the user of `access_token`
-  /// (its own included). Fails as authenticate() does, with not_found for a
+  /// (its own included); one of theirs that has ended already is success,
+  /// as a repeated DELETE is. Fails as authenticate() does, with not_found for a
   /// session that is not that user's or does not exist (the two are not
   /// told apart: other users' sessions are not revealed), or a store error.
   Result<void> end_session(std::string_view access_token, std::string_view session_id, std::string_view client = {});

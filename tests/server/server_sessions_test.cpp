@@ -124,7 +124,7 @@ TEST_CASE("POST /logout?scope= ends this session, the others, or all of them", "
   CHECK(server.terminate() == 0);
 }
 
-TEST_CASE("--refresh-reuse-interval: a retried refresh gets the same pair, without it the session dies",
+TEST_CASE("with a refresh reuse interval a retried refresh gets the same pair, without it the session dies",
           "[server][sessions]") {
   const Backend backend = GENERATE(from_range(backends()));
   INFO("backend " << backend.name);
@@ -151,7 +151,7 @@ TEST_CASE("--refresh-reuse-interval: a retried refresh gets the same pair, witho
   }
 }
 
-TEST_CASE("--session-inactivity-timeout ends a session that was not refreshed in time", "[server][sessions]") {
+TEST_CASE("a session inactivity timeout ends a session that was not refreshed in time", "[server][sessions]") {
   const Backend backend = GENERATE(from_range(backends()));
   INFO("backend " << backend.name);
   ServerProcess server(backend.db, {"--session-inactivity-timeout", "1"});

@@ -6,6 +6,7 @@
 #include "authcore/postgres_user_store.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -19,6 +20,19 @@
 #include "user_store_contract.hpp"
 
 using namespace authcore;
+
+namespace {
+
+// Two stores (two pools) on one schema, as two service instances, and alice.
+std::array<std::unique_ptr<UserStore>, 2> two_instances_with_alice(const std::string& url,
+                                                                   const test::TestSchema& schema) {
+  std::array<std::unique_ptr<UserStore>, 2> instances{test::open_postgres_store(url, schema.options()),
+                                                      test::open_postgres_store(url, schema.options())};
+  REQUIRE_STORE_OK(instances[0]->create_user(test::contract_user("alice")));
+  return instances;
+}
+
+}  // namespace
 
 TEST_CASE("PostgresUserStore meets the UserStore contract", "[store][postgres]") {
   const auto url = test::postgres_url_or_skip();
@@ -47,15 +61,13 @@ TEST_CASE("two store instances (two pools): a refresh token rotates once across 
   const auto url = test::postgres_url_or_skip();
   if (!url) return;
   const test::TestSchema schema(*url);
-  const std::unique_ptr<UserStore> instances[] = {test::open_postgres_store(*url, schema.options()),
-                                                  test::open_postgres_store(*url, schema.options())};
-  REQUIRE_STORE_OK(instances[0]->create_user(test::contract_user("alice")));
+  const auto instances = two_instances_with_alice(*url, schema);
   REQUIRE_STORE_OK(instances[1]->create_session("alice", "s1", "j1", test::kSessionEnd));
 
   std::vector<std::optional<ErrorCode>> outcomes(16);
   test::run_together(16, [&](int i) {
-    outcomes[static_cast<std::size_t>(i)] =
-        test::outcome(instances[i % 2]->rotate("s1", "j1", "next-" + std::to_string(i), test::kNow));
+    outcomes[static_cast<std::size_t>(i)] = test::outcome(
+        instances[static_cast<std::size_t>(i % 2)]->rotate("s1", "j1", "next-" + std::to_string(i), test::kNow));
   });
   CHECK(test::count_outcome(outcomes, std::nullopt) == 1);
   CHECK(test::count_outcome(outcomes, ErrorCode::revoked) == 15);
@@ -68,15 +80,13 @@ TEST_CASE("two store instances with a reuse interval: all 16 presenters get one 
   const auto url = test::postgres_url_or_skip();
   if (!url) return;
   const test::TestSchema schema(*url);
-  const std::unique_ptr<UserStore> instances[] = {test::open_postgres_store(*url, schema.options()),
-                                                  test::open_postgres_store(*url, schema.options())};
-  REQUIRE_STORE_OK(instances[0]->create_user(test::contract_user("alice")));
+  const auto instances = two_instances_with_alice(*url, schema);
   REQUIRE_STORE_OK(test::start_contract_session(*instances[1], "alice", "s1", "j1", test::kNow));
 
   // Racing tabs: the live token presented 16 times at once.
   std::vector<std::string> current(16, "refused");
   test::run_together(16, [&](int i) {
-    const auto rotated = instances[i % 2]->rotate(
+    const auto rotated = instances[static_cast<std::size_t>(i % 2)]->rotate(
         test::contract_rotation("s1", "j1", "next-" + std::to_string(i), test::kNow, std::chrono::seconds{10}));
     if (rotated) current[static_cast<std::size_t>(i)] = rotated->current_jti;
   });
@@ -88,7 +98,7 @@ TEST_CASE("two store instances with a reuse interval: all 16 presenters get one 
   // A lost response: the token just rotated away, 16 times at once.
   std::vector<std::string> retried(16, "refused");
   test::run_together(16, [&](int i) {
-    const auto rotated = instances[i % 2]->rotate(
+    const auto rotated = instances[static_cast<std::size_t>(i % 2)]->rotate(
         test::contract_rotation("s1", "j1", "retry-" + std::to_string(i), test::kNow + 1, std::chrono::seconds{10}));
     if (rotated) retried[static_cast<std::size_t>(i)] = rotated->current_jti;
   });
