@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <ctime>
 #include <functional>
@@ -332,21 +333,47 @@ Command add_user(CLI::App& app, const GlobalOptions& global) {
              add_user_import(*user, global)});
 }
 
+// A user's live sessions as JSON, oldest first: what GET /sessions shows,
+// without `current` (there is no caller's session here). An unknown user
+// is not_found rather than an empty list.
+Exit run_sessions_list(const std::string& username, const GlobalOptions& global) {
+  const auto store = open_store(global.db);
+  checked(store->find_user(username));
+  json listed = json::array();
+  for (const auto& session : checked(store->list_sessions(username, now()))) {
+    json shown(authcore::session_json(authcore::session_info(session)));
+    shown.erase("current");
+    listed.push_back(std::move(shown));
+  }
+  print_json(listed);
+  return Exit::ok;
+}
+
 Command add_sessions(CLI::App& app, const GlobalOptions& global) {
   CLI::App* sessions = app.add_subcommand("sessions", "Manage the sessions of the database (--db)");
   CLI::App* purge = sessions->add_subcommand("purge", "Delete the sessions that have expired");
-  return group(sessions, {username_command(*sessions, "revoke", "Revoke every session of a user",
-                                           [&global](const std::string& username) {
-                                             const auto revoked =
-                                                 checked(open_store(global.db)->revoke_all_sessions(username));
-                                             write_stdout("revoked " + std::to_string(revoked) + " sessions\n");
-                                             return Exit::ok;
-                                           }),
-                          {purge, [&global] {
-                             const auto purged = checked(open_store(global.db)->purge_expired(now()));
-                             write_stdout("purged " + std::to_string(purged) + " expired sessions\n");
-                             return Exit::ok;
-                           }}});
+  auto inactivity_timeout = std::make_shared<long>(0);
+  purge
+      ->add_option("--inactivity-timeout", *inactivity_timeout,
+                   "Also delete the sessions not refreshed for this many seconds (0: none)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  return group(
+      sessions,
+      {username_command(*sessions, "list", "Print a user's live sessions as one JSON array",
+                        [&global](const std::string& username) { return run_sessions_list(username, global); }),
+       username_command(*sessions, "revoke", "Revoke every session of a user",
+                        [&global](const std::string& username) {
+                          const auto revoked = checked(open_store(global.db)->revoke_all_sessions(username));
+                          write_stdout("revoked " + std::to_string(revoked) + " sessions\n");
+                          return Exit::ok;
+                        }),
+       {purge, [&global, inactivity_timeout] {
+          const auto purged =
+              checked(open_store(global.db)->purge_expired(now(), std::chrono::seconds(*inactivity_timeout)));
+          write_stdout("purged " + std::to_string(purged) + " expired sessions\n");
+          return Exit::ok;
+        }}});
 }
 
 }  // namespace authctl

@@ -137,6 +137,8 @@ authcore::AuthenticatorOptions authenticator_options(const Settings& settings, A
   authcore::AuthenticatorOptions options;
   options.access_ttl = std::chrono::seconds(settings.access_ttl);
   options.refresh_ttl = std::chrono::seconds(settings.refresh_ttl);
+  options.refresh_reuse_interval = std::chrono::seconds(settings.refresh_reuse_interval);
+  options.inactivity_timeout = std::chrono::seconds(settings.session_inactivity_timeout);
   options.accept_tokens_without_session = settings.accept_legacy_tokens;
   authcore_server::apply_role_scopes(settings.role_scopes, options.role_scopes);
   options.issuer = optional_text(settings.issuer);
@@ -192,7 +194,8 @@ int serve(const Settings& settings) {
   HttpServer server(io, service, std::move(config));
   server.start();
 
-  authcore_server::SessionPurge purge(**store, on_blocking_pool, metrics);
+  authcore_server::SessionPurge purge(**store, on_blocking_pool, metrics,
+                                      std::chrono::seconds(settings.session_inactivity_timeout));
   authcore_server::Maintenance maintenance(io);
   maintenance.every(std::chrono::seconds(10), "memory trim", [&server] { trim_memory_after_bursts(server); });
   maintenance.every(std::chrono::seconds(settings.purge_interval), "session purge", [&purge] { purge.start(); });

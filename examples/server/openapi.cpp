@@ -136,6 +136,27 @@ constexpr const char* kSkeleton = R"json({
         "type": "array",
         "items": {"$ref": "#/components/schemas/User"}
       },
+      "Session": {
+        "title": "Session",
+        "description": "One of the user's live sessions; times are Unix seconds.",
+        "type": "object",
+        "properties": {
+          "id": {"title": "Id", "type": "string"},
+          "created_at": {"title": "Created At", "type": "integer"},
+          "last_refreshed_at": {"title": "Last Refreshed At", "type": "integer"},
+          "expires_at": {"title": "Expires At", "type": "integer"},
+          "client_address": {"title": "Client Address", "type": ["string", "null"]},
+          "user_agent": {"title": "User Agent", "type": ["string", "null"]},
+          "current": {"title": "Current", "type": "boolean"}
+        },
+        "required": ["id", "created_at", "last_refreshed_at", "expires_at", "client_address", "user_agent", "current"],
+        "additionalProperties": false
+      },
+      "Sessions": {
+        "title": "Sessions",
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/Session"}
+      },
       "Message": {
         "title": "Message",
         "type": "object",
@@ -361,6 +382,19 @@ json path_parameters(std::string_view path) {
   return parameters;
 }
 
+// The path's {name} segments, then the operation's query parameters.
+json all_parameters(std::string_view path, const Operation& operation) {
+  json parameters = path_parameters(path);
+  for (const auto& query : operation.query) {
+    parameters.push_back({{"name", query.name},
+                          {"in", "query"},
+                          {"required", false},
+                          {"description", query.description},
+                          {"schema", {{"type", "string"}, {"enum", query.values}, {"default", query.default_value}}}});
+  }
+  return parameters;
+}
+
 }  // namespace
 
 json skeleton() {
@@ -375,7 +409,7 @@ void add_operation(json& document, std::string_view path, http::verb method, con
                {"tags", json::array({operation.tag})},
                {"summary", operation.summary},
                {"description", operation.description}};
-  if (const auto parameters = path_parameters(path); !parameters.empty()) written["parameters"] = parameters;
+  if (auto parameters = all_parameters(path, operation); !parameters.empty()) written["parameters"] = parameters;
   if (!operation.body.media_type.empty()) {
     written["requestBody"] = {{"required", true}, {"content", content_object({operation.body})}};
   }

@@ -31,6 +31,14 @@ struct Reply {
   std::vector<std::string_view> headers;  ///< components.headers names it carries
 };
 
+/// A query parameter whose value is one of a few names.
+struct QueryParameter {
+  std::string_view name;                 ///< "scope"
+  std::string_view description;          ///< CommonMark
+  std::vector<std::string_view> values;  ///< the names it may be
+  std::string_view default_value;        ///< the value when it is absent
+};
+
 /// What a request must present.
 enum class Access {
   open,    ///< nothing
@@ -55,6 +63,8 @@ struct Operation {
   std::vector<Reply> replies;
   /// The OAuth2 scopes a bearer route needs (RFC 6749 §3.3), each of them.
   std::vector<std::string_view> scopes{};
+  /// Its optional query parameters. Default none.
+  std::vector<QueryParameter> query{};
 };
 
 /// The document's skeleton: info, tags, components, no paths yet.

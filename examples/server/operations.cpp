@@ -135,13 +135,42 @@ const openapi::Operation refresh{
       kError,
       {"WWW-Authenticate"}}}};
 
-const openapi::Operation logout{"logout",
-                                "auth",
-                                "Log out",
-                                "Ends the access token's session: its access and refresh tokens stop working at once.",
-                                kNoBody,
-                                Access::bearer,
-                                {{status::no_content, "The session has ended.", {}, {}}}};
+const openapi::Operation logout{
+    "logout",
+    "auth",
+    "Log out",
+    "Ends the access token's session (`scope=local`, the default), every other session of its user "
+    "(`scope=others`), or all of them (`scope=global`): their access and refresh tokens stop working at once.",
+    kNoBody,
+    Access::bearer,
+    {{status::no_content, "The sessions have ended.", {}, {}},
+     {status::bad_request, "`scope` is not `local`, `others` or `global`.", kError, {}}},
+    {},
+    {{"scope", "Which sessions to end.", {"local", "others", "global"}, "local"}}};
+
+const openapi::Operation sessions{
+    "read_sessions",
+    "users",
+    "The signed-in user's sessions",
+    "The user's live sessions (not ended, expired or inactive), oldest first: when each started and was last "
+    "refreshed, the client address and User-Agent it logged in with, and which one is the token's own. Needs "
+    "scope `me`.",
+    kNoBody,
+    Access::bearer,
+    {{status::ok, "The sessions.", {{"application/json", "Sessions"}}, {}}},
+    {"me"}};
+
+const openapi::Operation end_session{
+    "end_session",
+    "users",
+    "End one of the signed-in user's sessions",
+    "Ends the session `id` of the token's user (the token's own included): its tokens stop working at once. Needs "
+    "scope `me`.",
+    kNoBody,
+    Access::bearer,
+    {{status::no_content, "The session has ended.", {}, {}},
+     {status::not_found, "No session of this user has this id (other users' sessions are not revealed).", kError, {}}},
+    {"me"}};
 
 const openapi::Operation revoke{
     "revoke_token",

@@ -17,6 +17,8 @@ extern const openapi::Operation admin_users;
 extern const openapi::Operation protected_hello;
 extern const openapi::Operation refresh;
 extern const openapi::Operation logout;
+extern const openapi::Operation sessions;
+extern const openapi::Operation end_session;
 extern const openapi::Operation revoke;
 extern const openapi::Operation healthz;
 extern const openapi::Operation livez;

@@ -3,7 +3,9 @@
 #include <chrono>
 #include <exception>
 #include <optional>
+#include <string>
 #include <utility>
+#include <variant>
 
 #include "authcore/bearer.hpp"
 #include "openapi.hpp"
@@ -111,6 +113,19 @@ json signup_json(const authcore::User& user) {
 // model plus the roles.
 json user_json(const authcore::User& user) { return json(authcore::profile_json(user)); }
 
+// POST /logout's `scope` query parameter (GoTrue's): local when absent.
+std::variant<authcore::LogoutScope, std::string> parse_scope_query(std::string_view target) {
+  const auto question = target.find('?');
+  const auto query = question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
+  auto decoded = decode_form(query);
+  if (const auto* failed = std::get_if<BodyError>(&decoded)) return "scope: " + failed->error.message;
+  const auto& fields = std::get<FormFields>(decoded);
+  const auto given = fields.find("scope");
+  if (given == fields.end()) return authcore::LogoutScope::local;
+  if (const auto scope = authcore::parse_logout_scope(given->second)) return *scope;
+  return std::string("scope must be local, others or global");
+}
+
 // The scopes routes require (DESIGN §7).
 const authcore::ScopeSet kMeScope{"me"};
 const authcore::ScopeSet kAdminScope{"admin"};
@@ -129,6 +144,8 @@ const RouteTable<Service::Handler>& Service::routes() noexcept {
       {"/protected", http::verb::get, &Service::protected_hello, Runs::store_read, operations::protected_hello},
       {"/refresh", http::verb::post, &Service::refresh, Runs::blocking, operations::refresh},
       {"/logout", http::verb::post, &Service::logout, Runs::blocking, operations::logout},
+      {"/sessions", http::verb::get, &Service::sessions, Runs::store_read, operations::sessions},
+      {"/sessions/{id}", http::verb::delete_, &Service::end_session, Runs::blocking, operations::end_session},
       {"/revoke", http::verb::post, &Service::revoke, Runs::blocking, operations::revoke},
       {"/healthz", http::verb::get, &Service::healthz, Runs::store_read, operations::healthz},
       {"/livez", http::verb::get, &Service::livez, Runs::network_thread, operations::livez},
@@ -302,7 +319,7 @@ void Service::password_grant(const Exchange& exchange, FormFields& fields, Respo
   if (!username) return;
   auto password = required_field(fields, "password", respond);
   if (!password) return;
-  start_login(std::move(*username), std::move(*password), requested_scope(fields), exchange.client, std::move(respond),
+  start_login(std::move(*username), std::move(*password), requested_scope(fields), exchange, std::move(respond),
               &token_failure_reply);
 }
 
@@ -323,14 +340,17 @@ void Service::login(const Exchange& exchange, Responder respond) const {
   auto password = string_member(*fields, "password");
   if (!username) return respond(invalid_member(respond.to(), *fields, "username"));
   if (!password) return respond(invalid_member(respond.to(), *fields, "password"));
-  start_login(std::move(*username), std::move(*password), {}, exchange.client, std::move(respond), &failure_reply);
+  start_login(std::move(*username), std::move(*password), {}, exchange, std::move(respond), &failure_reply);
 }
 
+// The session records the client's address and User-Agent (GET /sessions
+// lists them; the Authenticator sanitises the header).
 void Service::start_login(std::string username, std::string password, authcore::ScopeSet scopes,
-                          std::string_view client, Responder respond, FailureReply failure) const {
+                          const Exchange& exchange, Responder respond, FailureReply failure) const {
   authcore::SecretBytes secret(password);
   authcore::secure_wipe(password.data(), password.size());
-  auth_.login_async(std::move(username), std::move(secret), std::string(client), std::move(scopes),
+  auth_.login_async(std::move(username), std::move(secret), std::string(exchange.client),
+                    std::string(exchange.request[http::field::user_agent]), std::move(scopes),
                     [respond, failure](authcore::Result<authcore::TokenPair> pair) {
                       if (!pair) return respond(failure(respond.to(), pair.error()));
                       respond(token_reply(respond.to(), *pair));
@@ -386,8 +406,34 @@ void Service::refresh(const Exchange& exchange, Responder respond) const {
 void Service::logout(const Exchange& exchange, Responder respond) const {
   const auto bearer = authcore::bearer_token(exchange.request[http::field::authorization]);
   if (!bearer) return respond(not_authenticated(respond.to()));
-  const auto ended = auth_.logout(bearer.token, exchange.client);
+  const auto scope = parse_scope_query(exchange.request.target());
+  if (const auto* refused = std::get_if<std::string>(&scope)) {
+    return respond(error_reply(respond.to(), http::status::bad_request, *refused));
+  }
+  const auto ended = auth_.logout(bearer.token, std::get<authcore::LogoutScope>(scope), exchange.client);
   respond(ended ? empty_reply(respond.to(), http::status::no_content) : failure_reply(respond.to(), ended.error()));
+}
+
+void Service::sessions(const Exchange& exchange, Responder respond) const {
+  if (!authenticate(exchange, respond, kMeScope)) return;
+  const auto bearer = authcore::bearer_token(exchange.request[http::field::authorization]);
+  const auto listed = auth_.sessions(bearer.token);
+  if (!listed) return respond(failure_reply(respond.to(), listed.error()));
+  auto body = json::array();
+  for (const auto& session : *listed) body.push_back(json(authcore::session_json(session)));
+  respond(json_reply(respond.to(), http::status::ok, body));
+}
+
+// Another user's session is 404 as an unknown one is: ids are not revealed.
+void Service::end_session(const Exchange& exchange, Responder respond) const {
+  if (!authenticate(exchange, respond, kMeScope)) return;
+  const auto bearer = authcore::bearer_token(exchange.request[http::field::authorization]);
+  const auto ended = auth_.end_session(bearer.token, exchange.parameters["id"], exchange.client);
+  if (ended) return respond(empty_reply(respond.to(), http::status::no_content));
+  if (ended.error().code == authcore::ErrorCode::not_found) {
+    return respond(error_reply(respond.to(), http::status::not_found, "Session not found"));
+  }
+  respond(failure_reply(respond.to(), ended.error()));
 }
 
 // RFC 7009. `token_type_hint` is not needed: the token's `typ` says what it

@@ -109,6 +109,8 @@ class Service {
   void protected_hello(const Exchange& exchange, Responder respond) const;
   void refresh(const Exchange& exchange, Responder respond) const;
   void logout(const Exchange& exchange, Responder respond) const;
+  void sessions(const Exchange& exchange, Responder respond) const;
+  void end_session(const Exchange& exchange, Responder respond) const;
   void revoke(const Exchange& exchange, Responder respond) const;
   void healthz(const Exchange& exchange, Responder respond) const;
   void openapi_json(const Exchange& exchange, Responder respond) const;
@@ -137,7 +139,7 @@ class Service {
   /// How a route answers an authcore failure (failure_reply, or
   /// token_failure_reply at the token endpoint).
   using FailureReply = Response (*)(const ReplyTo& to, const authcore::Error& error);
-  void start_login(std::string username, std::string password, authcore::ScopeSet scopes, std::string_view client,
+  void start_login(std::string username, std::string password, authcore::ScopeSet scopes, const Exchange& exchange,
                    Responder respond, FailureReply failure) const;
   void finish_refresh(std::string_view refresh_token, const authcore::ScopeSet& scopes, std::string_view client,
                       const Responder& respond, FailureReply failure) const;

@@ -9,8 +9,9 @@
 
 namespace authcore_server {
 
-SessionPurge::SessionPurge(authcore::UserStore& store, BlockingExecutor blocking, Metrics& metrics)
-    : store_(store), blocking_(std::move(blocking)), metrics_(metrics) {}
+SessionPurge::SessionPurge(authcore::UserStore& store, BlockingExecutor blocking, Metrics& metrics,
+                           std::chrono::seconds inactivity_timeout)
+    : store_(store), blocking_(std::move(blocking)), metrics_(metrics), inactivity_timeout_(inactivity_timeout) {}
 
 void SessionPurge::start() {
   if (running_.exchange(true)) return;
@@ -23,7 +24,7 @@ void SessionPurge::start() {
 }
 
 void SessionPurge::purge() {
-  const auto purged = store_.purge_expired(authcore::SystemClock::instance().unix_seconds());
+  const auto purged = store_.purge_expired(authcore::SystemClock::instance().unix_seconds(), inactivity_timeout_);
   if (!purged) {
     log_line("error: purge: " + std::string(authcore::to_string(purged.error().code)) + ": " + purged.error().message);
   } else if (*purged > 0) {

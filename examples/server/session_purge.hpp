@@ -4,6 +4,7 @@
 #define AUTHCORE_SERVER_SESSION_PURGE_HPP
 
 #include <atomic>
+#include <chrono>
 
 #include "authcore/user_store.hpp"
 #include "metrics.hpp"
@@ -20,7 +21,10 @@ class SessionPurge {
  public:
   /// Everything must outlive the purge, and the executor must have run or
   /// dropped every purge handed to it before the purge goes.
-  SessionPurge(authcore::UserStore& store, BlockingExecutor blocking, Metrics& metrics);
+  /// With a positive `inactivity_timeout` (--session-inactivity-timeout),
+  /// the sessions inactive for longer are deleted too. Default: none.
+  SessionPurge(authcore::UserStore& store, BlockingExecutor blocking, Metrics& metrics,
+               std::chrono::seconds inactivity_timeout = std::chrono::seconds{0});
 
   /// Hands a purge to the executor, unless the previous one is still
   /// running. For the maintenance timer: cheap, never blocks.
@@ -32,6 +36,7 @@ class SessionPurge {
   authcore::UserStore& store_;
   BlockingExecutor blocking_;
   Metrics& metrics_;
+  std::chrono::seconds inactivity_timeout_;
   std::atomic<bool> running_{false};
 };
 

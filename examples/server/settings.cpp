@@ -130,6 +130,16 @@ void add_flags(CLI::App& app, Settings& settings) {
   app.add_option("--refresh-ttl", settings.refresh_ttl, "Session (refresh-token) lifetime in seconds")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  app.add_option("--refresh-reuse-interval", settings.refresh_reuse_interval,
+                 "Seconds during which the refresh token just rotated away, presented again, returns the session's "
+                 "current tokens instead of revoking it (lost responses, racing tabs; 10 suits mobile and multi-tab "
+                 "clients). A thief replaying within it gets the tokens too. 0: strict")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--session-inactivity-timeout", settings.session_inactivity_timeout,
+                 "Seconds without a refresh after which a session ends (and is purged). 0: off")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   app.add_flag("--quiet", settings.quiet, "Do not log one line per request");
   app.add_flag("--accept-legacy-tokens", settings.accept_legacy_tokens,
                "Also accept access tokens without a session id (tokens of an app being migrated, signed with the "

@@ -33,6 +33,8 @@ struct Settings {
   unsigned hash_workers = 0;  ///< 0: one per hardware thread
   long access_ttl = 15 * 60;
   long refresh_ttl = 14 * 24 * 60 * 60;
+  long refresh_reuse_interval = 0;      ///< seconds; 0: every spent refresh token revokes its session
+  long session_inactivity_timeout = 0;  ///< seconds; 0: off
   bool quiet = false;
   bool accept_legacy_tokens = false;
   bool no_docs = false;                  ///< no /docs, no /openapi.json

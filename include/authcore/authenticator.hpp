@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -38,6 +39,25 @@ struct TokenPair {
   /// The scope granted, space-separated and sorted (RFC 6749 §5.1 `scope`):
   /// also the access token's `scope` claim (RFC 9068 §2.2.3). May be empty.
   std::string scope;
+};
+
+/// Which sessions logout() ends (GoTrue's logout scopes).
+enum class LogoutScope : std::uint8_t {
+  local,   ///< the session of the access token (the default)
+  others,  ///< every session of the user but that one
+  global,  ///< every session of the user
+};
+
+/// "local", "others" or "global".
+AUTHCORE_API std::string_view to_string(LogoutScope scope) noexcept;
+/// The scope named `name` exactly (lower case), or nullopt.
+AUTHCORE_API std::optional<LogoutScope> parse_logout_scope(std::string_view name) noexcept;
+
+/// Who is logging in, as the host sees the request: recorded with the
+/// session (SessionInfo) and, for the address, used by the login throttle.
+struct ClientInfo {
+  std::string_view address{};     ///< the client's address; empty when unknown
+  std::string_view user_agent{};  ///< its `User-Agent` header; empty when none. Stored sanitised (see login())
 };
 
 /// What a security event reports (DESIGN §5), for the host's audit log.
@@ -98,6 +118,23 @@ struct AuthenticatorOptions {
   bool accept_tokens_without_session = false;
   /// Sessions whose state is cached at most. Default 65,536.
   std::size_t session_cache_capacity = 65'536;
+  /// How long the refresh token that a refresh just replaced stays
+  /// answerable: presented again less than this after its rotation, it
+  /// returns the session's current pair (the same pair, byte for byte,
+  /// every time) instead of revoking the session, so that a response lost
+  /// on the network or two tabs refreshing at once cost nothing. Default 0:
+  /// every spent token revokes its session (RFC 9700 §4.14.2). Risk: a
+  /// thief who replays a stolen refresh token within the interval gets the
+  /// current pair too, and the session is not revoked. GoTrue uses 10 s.
+  /// Must not be negative (the constructor throws std::invalid_argument).
+  std::chrono::seconds refresh_reuse_interval{0};
+  /// A session not refreshed for this long ends: refresh() refuses it with
+  /// revoked (and revokes it), and its access tokens are issued to expire
+  /// no later than this after they were issued, so authenticate() refuses
+  /// them by `exp` once the session is inactive, with no extra lookup.
+  /// purge_expired() with the same timeout deletes such sessions. Default
+  /// 0: off (only refresh_ttl ends a session). Must not be negative.
+  std::chrono::seconds inactivity_timeout{0};
   /// Receives every security event, synchronously, on the thread that caused
   /// it. Keep it short; an exception it throws is swallowed. Default none.
   std::function<void(const SecurityEvent&)> on_security_event;
@@ -132,10 +169,12 @@ struct AuthenticatorOptions {
 ///    dummy hash made at construction); failures are throttled per username
 ///    and per client address; a disabled account is refused;
 ///  - refresh(): rotates the refresh token (RFC 9700 §4.14.2): a spent one
-///    presented again revokes the whole session;
-///  - logout(): revokes the access token's session, so its access and
-///    refresh tokens stop working; revoke() does the same for either token
-///    (RFC 7009);
+///    presented again revokes the whole session, except the one just
+///    rotated away within the reuse interval, which gets the current pair;
+///  - logout(): revokes the access token's session (or the user's others,
+///    or all), so their access and refresh tokens stop working; revoke()
+///    does the same for either token (RFC 7009); sessions() and
+///    end_session() list and end the user's own sessions;
 ///  - authenticate(): verifies an access token, that its session is active
 ///    and belongs to the token's user (`sub`), and that it carries the
 ///    scopes the request needs, for every request.
@@ -191,6 +230,14 @@ class AUTHCORE_API Authenticator {
   Result<TokenPair> login(std::string_view username, std::string_view password, std::string_view client = {},
                           const ScopeSet& requested_scopes = {});
 
+  /// login() recording `client`'s address and User-Agent with the session
+  /// (sessions() lists them). The User-Agent is stored sanitised: bytes
+  /// that are not well-formed UTF-8 and control characters become U+FFFD
+  /// or are dropped, and it is cut to at most 256 bytes on a character
+  /// boundary. Fails as login() does.
+  Result<TokenPair> login(std::string_view username, std::string_view password, const ClientInfo& client,
+                          const ScopeSet& requested_scopes = {});
+
   /// Spends `refresh_token` for a new pair in the same session, with the
   /// scope granted at login, or `requested_scopes` of it when asked
   /// (RFC 6749 §6: narrowing; a scope outside the grant is left out), and
@@ -198,13 +245,44 @@ class AUTHCORE_API Authenticator {
   /// token code (malformed, expired, wrong_token_type, ...), revoked (the
   /// token was already spent, so the session is now dead; the session was
   /// revoked; its user was deleted or disabled; or the token's `sub` is not
-  /// the session's user), invalid_argument (the extra_claims hook failed),
+  /// the session's user; the session was inactive for longer than
+  /// inactivity_timeout), invalid_argument (the extra_claims hook failed),
   /// or a store error.
+  ///
+  /// With a refresh_reuse_interval, the token that the last refresh spent,
+  /// presented again less than the interval after that refresh, returns
+  /// the session's current pair instead: byte for byte the pair that
+  /// refresh returned (the tokens are not stored; they are signed again
+  /// from what the session recorded, and HS256 is deterministic), whatever
+  /// `requested_scopes` says now, with no scope the user's roles no longer
+  /// give and the extra_claims of the user as it is now. If the signing key
+  /// changed in between (set_keys()), the pair is signed with the new key:
+  /// different bytes, the same claims, and valid. Any older token, or that
+  /// one after the interval, revokes the session as above.
   Result<TokenPair> refresh(std::string_view refresh_token, std::string_view client = {},
                             const ScopeSet& requested_scopes = {});
 
   /// Ends the session of `access_token`. Fails as authenticate() does.
   Result<void> logout(std::string_view access_token, std::string_view client = {});
+
+  /// Ends the sessions `scope` names, as of the next request: `local` the
+  /// session of `access_token`, `others` every other session of its user
+  /// (this one goes on), `global` all of them. Fails as authenticate() does
+  /// (the token must be good to end anything), with missing_claim for a
+  /// token without a session, or a store error.
+  Result<void> logout(std::string_view access_token, LogoutScope scope, std::string_view client = {});
+
+  /// The live sessions (not revoked, expired or inactive) of the user of
+  /// `access_token`, oldest first, the token's own marked current. Fails as
+  /// authenticate() does, or with a store error.
+  Result<std::vector<SessionInfo>> sessions(std::string_view access_token) const;
+
+  /// Ends `session_id`, one of the sessions of the user of `access_token`
+  /// (its own included); one of theirs that has ended already is success,
+  /// as a repeated DELETE is. Fails as authenticate() does, with not_found for a
+  /// session that is not that user's or does not exist (the two are not
+  /// told apart: other users' sessions are not revealed), or a store error.
+  Result<void> end_session(std::string_view access_token, std::string_view session_id, std::string_view client = {});
 
   /// Ends the session of `token`, an access or a refresh token, whichever it
   /// is (RFC 7009 §2.1: its `typ` says which), so that both tokens of the
@@ -252,6 +330,10 @@ class AUTHCORE_API Authenticator {
   /// login() with requested scopes, without blocking, as above.
   void login_async(std::string username, SecretBytes password, std::string client, ScopeSet requested_scopes,
                    std::function<void(Result<TokenPair>)> done);
+  /// login() with the client's User-Agent and requested scopes, without
+  /// blocking, as above.
+  void login_async(std::string username, SecretBytes password, std::string client, std::string user_agent,
+                   ScopeSet requested_scopes, std::function<void(Result<TokenPair>)> done);
 
   /// The options in force (defaults resolved).
   const AuthenticatorOptions& options() const noexcept;

@@ -38,17 +38,16 @@ class AUTHCORE_API InMemoryUserStore final : public UserStore {
   Result<void> do_update_password_hash(std::string_view username, std::string_view expected_hash,
                                        std::string_view new_hash) override;
   Result<void> do_delete_user(std::string_view username) override;
-  Result<void> do_create_session(std::string_view username, std::string_view session_id,
-                                 std::string_view first_refresh_jti, std::int64_t expires_at,
-                                 std::string_view scope) override;
-  Result<Session> do_rotate(std::string_view session_id, std::string_view presented_jti, std::string_view next_jti,
-                            std::int64_t now) override;
+  Result<void> do_create_session(const SessionStart& start) override;
+  Result<Session> do_rotate(const RotationRequest& rotation) override;
   Result<Session> do_find_session(std::string_view session_id) const override;
   Result<void> do_revoke_session(std::string_view session_id) override;
   Result<std::size_t> do_revoke_all_sessions(std::string_view username, std::string_view except_session_id) override;
+  Result<std::vector<Session>> do_list_sessions(std::string_view username, std::int64_t now,
+                                                std::chrono::seconds inactivity_timeout) const override;
   Result<std::optional<std::string>> do_active_session_owner(std::string_view session_id,
                                                              std::int64_t now) const override;
-  Result<std::size_t> do_purge_expired(std::int64_t now) override;
+  Result<std::size_t> do_purge_expired(std::int64_t now, std::chrono::seconds inactivity_timeout) override;
   Result<void> do_ping() const override;
 
   /// conflict when `user`'s username or e-mail address is taken, in the

@@ -3,6 +3,7 @@
 #define AUTHCORE_TOKEN_ISSUER_HPP
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -32,6 +33,11 @@ struct IssueOptions {
   std::optional<std::string> session_id;
   /// "jti". Default: 128 random bits, base64url (22 characters).
   std::optional<std::string> jwt_id;
+  /// "iat", Unix seconds. Default: the clock's now. Given together with
+  /// jwt_id, the same options give the same token byte for byte (HS256 is
+  /// deterministic), which lets a token be handed out again without being
+  /// stored. Must not be negative.
+  std::optional<std::int64_t> issued_at;
   /// Other claims, as a JSON object (or null for none). A member named like a
   /// registered claim (sub exp iat nbf iss aud jti sid) is an error, never a
   /// silent overwrite.
@@ -52,7 +58,8 @@ class AUTHCORE_API TokenIssuer {
   TokenIssuer(KeyRing keys, const Clock&& clock) = delete;
 
   /// The compact token. Fails with ErrorCode::invalid_argument when the
-  /// subject is empty, ttl is not positive or would overflow, a string is
+  /// subject is empty, ttl is not positive or would overflow, issued_at is
+  /// negative, a string is
   /// not valid UTF-8, `custom` is not an object, or it names a registered
   /// claim. Never throws.
   Result<std::string> issue(const IssueOptions& options) const noexcept;

@@ -64,9 +64,85 @@ struct Session {
   /// (schema version 1): those get their user's scopes.
   std::optional<std::string> scope{};
 
+  /// Unix seconds when the session started (login). Sessions from before
+  /// schema version 3 count as started when the store was upgraded.
+  std::int64_t created_at = 0;
+  /// Unix seconds of the last rotation (refresh), created_at before the
+  /// first: the session's last activity for the inactivity timeout, and the
+  /// `iat` of its current token pair.
+  std::int64_t last_refreshed_at = 0;
+  /// The refresh jti that the last rotation spent, absent before the first:
+  /// presented again within the reuse interval it gets the current pair
+  /// back (UserStore::rotate()).
+  std::optional<std::string> previous_jti{};
+  /// What the current pair was issued from, recorded by rotate() so that
+  /// the pair can be issued again byte for byte (tokens are never stored):
+  /// its access token's `jti` (empty before the first rotation), that
+  /// token's `exp`, and the scope granted to the pair.
+  std::string access_jti{};
+  std::int64_t access_expires_at = 0;  ///< see access_jti
+  std::string pair_scope{};            ///< see access_jti
+  std::string client_address{};        ///< the client's address at login, as given (may be empty)
+  std::string user_agent{};            ///< the client's User-Agent at login, as given (may be empty)
+
   /// Not revoked and not expired at `now` (Unix seconds).
   [[nodiscard]] bool is_active(std::int64_t now) const noexcept { return !revoked && now <= expires_at; }
+  /// is_active(), and, when `inactivity_timeout` is positive, refreshed
+  /// (or started) at most that long before `now`.
+  [[nodiscard]] bool is_live(std::int64_t now, std::chrono::seconds inactivity_timeout) const noexcept {
+    return is_active(now) && (inactivity_timeout.count() <= 0 || now - last_refreshed_at <= inactivity_timeout.count());
+  }
 };
+
+/// A session to start (UserStore::create_session()).
+struct SessionStart {
+  std::string_view username;           ///< the owner
+  std::string_view session_id;         ///< the new session's id
+  std::string_view first_refresh_jti;  ///< its first live refresh token
+  std::int64_t expires_at = 0;         ///< Unix seconds; the session's absolute end
+  std::string_view scope{};            ///< the space-separated scope granted; default none
+  std::int64_t created_at = 0;         ///< Unix seconds, now (stores never read the clock)
+  std::string_view client_address{};   ///< the client's address; default unknown (empty)
+  std::string_view user_agent{};       ///< the client's User-Agent, already sanitised by the caller; default empty
+};
+
+/// A refresh-token rotation to attempt (UserStore::rotate()): the token
+/// presented, the pair that replaces it, and the rules that apply.
+struct RotationRequest {
+  std::string_view session_id;              ///< the `sid` of the presented token
+  std::string_view presented_jti;           ///< the `jti` of the presented refresh token
+  std::string_view next_jti;                ///< the new pair's refresh `jti`
+  std::string_view next_access_jti{};       ///< the new pair's access `jti`, recorded for re-issue
+  std::int64_t next_access_expires_at = 0;  ///< the new pair's access `exp`, recorded for re-issue
+  std::string_view next_scope{};            ///< the new pair's scope, recorded for re-issue
+  std::int64_t now = 0;                     ///< Unix seconds; also recorded as the last refresh
+  /// How long the token just rotated away stays answerable with the current
+  /// pair. Default 0: never (any spent token revokes the session).
+  std::chrono::seconds reuse_interval{0};
+  /// A session not refreshed for this long is over. Default 0: no limit.
+  std::chrono::seconds inactivity_timeout{0};
+};
+
+/// What may be shown of one of a user's sessions (Authenticator::sessions(),
+/// `GET /sessions`, `authctl sessions list`): never its refresh or access
+/// jtis.
+struct SessionInfo {
+  std::string session_id;              ///< the session's id (the `sid` of its tokens)
+  std::int64_t created_at = 0;         ///< Unix seconds, at login
+  std::int64_t last_refreshed_at = 0;  ///< Unix seconds of the last refresh (created_at before the first)
+  std::int64_t expires_at = 0;         ///< Unix seconds; the session's absolute end
+  std::string client_address;          ///< the address it logged in from, or empty
+  std::string user_agent;              ///< the User-Agent it logged in with, or empty
+  bool current = false;                ///< whether it is the session of the token that asked
+};
+
+/// The parts of `session` that may be shown; `current` as given.
+AUTHCORE_API SessionInfo session_info(const Session& session, bool current = false);
+
+/// `{"id","created_at","last_refreshed_at","expires_at","client_address",
+/// "user_agent","current"}` in that order, the times in Unix seconds, the
+/// client address and user agent null when unknown (empty).
+AUTHCORE_API nlohmann::ordered_json session_json(const SessionInfo& session);
 
 /// Where users and sessions live. Every method is thread-safe, never throws,
 /// and reports store failures as errors: store_unavailable (the database
@@ -157,6 +233,14 @@ class AUTHCORE_API UserStore {
   Result<void> create_session(std::string_view username, std::string_view session_id,
                               std::string_view first_refresh_jti, std::int64_t expires_at, std::string_view scope = {});
 
+  /// create_session() with what else a session records: when it started
+  /// (its first activity) and the client's address and User-Agent, for
+  /// list_sessions(). Fails as above, and with invalid_argument for a
+  /// negative created_at. The overload above records created_at 0 and no
+  /// client: with an inactivity timeout such a session is over at once
+  /// until its first rotation, so callers that apply one use this one.
+  Result<void> create_session(const SessionStart& start);
+
   /// Refresh-token rotation (RFC 9700 §4.14.2), atomically: when
   /// `presented_jti` is the session's live refresh token and the session is
   /// active at `now`, it becomes spent, `next_jti` becomes the live one, and
@@ -175,6 +259,24 @@ class AUTHCORE_API UserStore {
   Result<Session> rotate(std::string_view session_id, std::string_view presented_jti, std::string_view next_jti,
                          std::int64_t now);
 
+  /// rotate() with a reuse interval, an inactivity timeout, and a record of
+  /// the new pair (Session::access_jti), decided in one transaction with
+  /// the rotation, under the session's lock:
+  ///  - the live jti of a live session (Session::is_live() with
+  ///    `inactivity_timeout`) rotates as above; the session records
+  ///    `presented_jti` as previous_jti, `now` as last_refreshed_at, and the
+  ///    new pair's access jti, expiry and scope;
+  ///  - previous_jti, presented while `now < last_refreshed_at +
+  ///    reuse_interval` to a live session, changes nothing and returns the
+  ///    session, whose current_jti is then not `next_jti`: the caller issues
+  ///    the current pair again. Every presenter in the interval gets the
+  ///    same answer, however many race;
+  ///  - anything else revokes the session and fails with revoked (reuse, a
+  ///    foreign jti, a revoked, expired or inactive session).
+  /// Fails with conflict, spending nothing, when `next_jti` is in use, and
+  /// with invalid_argument for a negative interval or timeout.
+  Result<Session> rotate(const RotationRequest& rotation);
+
   /// The session as stored (revoked or expired ones included); not_found
   /// when there is none.
   Result<Session> find_session(std::string_view session_id) const;
@@ -189,6 +291,12 @@ class AUTHCORE_API UserStore {
   /// when there is no such user.
   Result<std::size_t> revoke_all_sessions(std::string_view username, std::string_view except_session_id = {});
 
+  /// The user's live sessions at `now` (Session::is_live() with
+  /// `inactivity_timeout`), oldest first (by created_at, then session id).
+  /// An unknown user has none (not an error).
+  Result<std::vector<Session>> list_sessions(std::string_view username, std::int64_t now,
+                                             std::chrono::seconds inactivity_timeout = std::chrono::seconds{0}) const;
+
   /// The username of the session's owner when the session exists, is not
   /// revoked, `now <= expires_at` and the owner is not disabled; nullopt
   /// otherwise (not an error). The Authenticator's hot path: one lookup
@@ -199,10 +307,14 @@ class AUTHCORE_API UserStore {
   Result<bool> is_session_active(std::string_view session_id, std::int64_t now) const;
 
   /// Deletes the sessions (revoked or not) that expired before `now`
-  /// (`expires_at < now`) together with their spent refresh jtis, which
-  /// nothing needs once the session is over. Returns how many sessions were
-  /// deleted. Run it periodically; nothing else removes sessions.
-  Result<std::size_t> purge_expired(std::int64_t now);
+  /// (`expires_at < now`), and, when `inactivity_timeout` is positive, those
+  /// not refreshed for longer than it (`last_refreshed_at +
+  /// inactivity_timeout < now`), together with their spent refresh jtis,
+  /// which nothing needs once the session is over. Returns how many
+  /// sessions were deleted. Run it periodically; nothing else removes
+  /// sessions. Fails with invalid_argument for a negative timeout.
+  Result<std::size_t> purge_expired(std::int64_t now,
+                                    std::chrono::seconds inactivity_timeout = std::chrono::seconds{0});
 
   /// A cheap round trip to the database, for health checks (`/healthz`).
   Result<void> ping() const;
@@ -242,17 +354,16 @@ class AUTHCORE_API UserStore {
   virtual Result<void> do_update_password_hash(std::string_view username, std::string_view expected_hash,
                                                std::string_view new_hash) = 0;
   virtual Result<void> do_delete_user(std::string_view username) = 0;
-  virtual Result<void> do_create_session(std::string_view username, std::string_view session_id,
-                                         std::string_view first_refresh_jti, std::int64_t expires_at,
-                                         std::string_view scope) = 0;
-  virtual Result<Session> do_rotate(std::string_view session_id, std::string_view presented_jti,
-                                    std::string_view next_jti, std::int64_t now) = 0;
+  virtual Result<void> do_create_session(const SessionStart& start) = 0;
+  virtual Result<Session> do_rotate(const RotationRequest& rotation) = 0;
   virtual Result<Session> do_find_session(std::string_view session_id) const = 0;
   virtual Result<void> do_revoke_session(std::string_view session_id) = 0;
   virtual Result<std::size_t> do_revoke_all_sessions(std::string_view username, std::string_view except_session_id) = 0;
+  virtual Result<std::vector<Session>> do_list_sessions(std::string_view username, std::int64_t now,
+                                                        std::chrono::seconds inactivity_timeout) const = 0;
   virtual Result<std::optional<std::string>> do_active_session_owner(std::string_view session_id,
                                                                      std::int64_t now) const = 0;
-  virtual Result<std::size_t> do_purge_expired(std::int64_t now) = 0;
+  virtual Result<std::size_t> do_purge_expired(std::int64_t now, std::chrono::seconds inactivity_timeout) = 0;
   virtual Result<void> do_ping() const = 0;
   virtual std::chrono::milliseconds do_default_session_cache_staleness() const noexcept;
 };

@@ -12,6 +12,7 @@
 #include "authcore/token_verifier.hpp"
 #include "detail/ascii_names.hpp"
 #include "detail/random_id.hpp"
+#include "detail/utf8.hpp"
 
 namespace authcore {
 
@@ -27,6 +28,22 @@ std::string_view to_string(SecurityEventKind kind) noexcept {
     case SecurityEventKind::password_changed: return "password_changed";
   }
   return "unknown";
+}
+
+std::string_view to_string(LogoutScope scope) noexcept {
+  switch (scope) {
+    case LogoutScope::local: return "local";
+    case LogoutScope::others: return "others";
+    case LogoutScope::global: return "global";
+  }
+  return "unknown";
+}
+
+std::optional<LogoutScope> parse_logout_scope(std::string_view name) noexcept {
+  for (const LogoutScope scope : {LogoutScope::local, LogoutScope::others, LogoutScope::global}) {
+    if (name == to_string(scope)) return scope;
+  }
+  return std::nullopt;
 }
 
 namespace {
@@ -69,8 +86,14 @@ std::string throttle_key(std::string_view login) {
   return detail::is_email_login(login) ? detail::ascii_lower(login) : std::string(login);
 }
 
+void check_not_negative(std::chrono::seconds duration, const char* name) {
+  if (duration.count() < 0) throw std::invalid_argument(std::string(name) + " must not be negative");
+}
+
 AuthenticatorOptions resolved(AuthenticatorOptions options, const UserStore& store) {
   check_role_scopes(options.role_scopes);
+  check_not_negative(options.refresh_reuse_interval, "refresh_reuse_interval");
+  check_not_negative(options.inactivity_timeout, "inactivity_timeout");
   if (!options.hash_gate) options.hash_gate = std::make_shared<HashGate>();
   if (!options.login_throttle) options.login_throttle = std::make_shared<InMemoryLoginThrottle>();
   if (!options.session_cache_staleness) options.session_cache_staleness = store.default_session_cache_staleness();
@@ -85,6 +108,42 @@ VerifyOptions verify_options(const AuthenticatorOptions& options, TokenType type
   verify.required_claims = std::move(required);
   return verify;
 }
+
+// A User-Agent is kept for people to read in a session list: at most 256
+// bytes of well-formed UTF-8 without control characters, so that no client
+// can store megabytes, terminal escapes or bytes a PostgreSQL text refuses.
+constexpr std::size_t kMaxUserAgentBytes = 256;
+constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";  // U+FFFD
+
+std::string sanitized_user_agent(std::string_view raw) {
+  std::string clean;
+  for (std::size_t at = 0; at < raw.size();) {
+    const auto byte = static_cast<unsigned char>(raw[at]);
+    std::size_t length = byte < 0x80 ? 1 : detail::utf8_sequence_length(raw.data() + at, raw.size() - at);
+    std::string_view piece = raw.substr(at, length);
+    if (length == 0) {
+      length = 1;
+      piece = kReplacementCharacter;
+    } else if (byte < 0x20 || byte == 0x7F) {
+      piece = {};
+    }
+    if (clean.size() + piece.size() > kMaxUserAgentBytes) break;
+    clean += piece;
+    at += length;
+  }
+  return clean;
+}
+
+// What one token pair is issued from: the refresh and access jtis, the
+// `iat` of both, and the `exp` of each (the refresh token's is the
+// session's end). The same spec gives the same pair byte for byte.
+struct PairSpec {
+  std::string refresh_jti;
+  std::string access_jti;
+  std::int64_t issued_at;
+  std::int64_t access_expires_at;
+  std::int64_t session_expires_at;
+};
 
 // The issuer and the two verifiers of one KeyRing, replaced together by
 // Authenticator::set_keys().
@@ -179,16 +238,16 @@ class Authenticator::Impl {
   }
 
   // Runs on a HashGate thread.
-  Result<TokenPair> login(std::string_view login, std::string_view password, std::string_view client,
+  Result<TokenPair> login(std::string_view login, std::string_view password, const ClientInfo& client,
                           const ScopeSet& requested) {
-    auto user = check_password(login, password, client);
+    auto user = check_password(login, password, client.address);
     if (!user) return user.error();
     upgrade_hash(*user, password);
     const std::string scope = scope_string(granted(scopes_of(*user), requested));
     auto claims = access_claims(*user, scope);
     if (!claims) return claims.error();
-    auto session = start_session(user->username, {*claims, scope});
-    if (session) emit(SecurityEventKind::login_success, user->username, client, session->second);
+    auto session = start_session(user->username, {*claims, scope}, client);
+    if (session) emit(SecurityEventKind::login_success, user->username, client.address, session->second);
     if (!session) return session.error();
     return std::move(session->first);
   }
@@ -207,9 +266,20 @@ class Authenticator::Impl {
     const std::string scope = scope_string(granted(session_scopes(session, user), requested));
     auto access = access_claims(user, scope);
     if (!access) return access.error();
-    const std::string next_jti = detail::random_id();
     const std::int64_t now = clock_.unix_seconds();
-    const auto rotated = store_.rotate(session_id, *claims->jwt_id(), next_jti, now);
+    const PairSpec next{detail::random_id(), detail::random_id(), now,
+                        now + access_lifetime(now, session.expires_at).count(), session.expires_at};
+    RotationRequest rotation;
+    rotation.session_id = session_id;
+    rotation.presented_jti = *claims->jwt_id();
+    rotation.next_jti = next.refresh_jti;
+    rotation.next_access_jti = next.access_jti;
+    rotation.next_access_expires_at = next.access_expires_at;
+    rotation.next_scope = scope;
+    rotation.now = now;
+    rotation.reuse_interval = options_.refresh_reuse_interval;
+    rotation.inactivity_timeout = options_.inactivity_timeout;
+    const auto rotated = store_.rotate(rotation);
     if (!rotated) {
       if (rotated.error().code == ErrorCode::revoked) {
         sessions_.forget_active(session_id);
@@ -217,9 +287,25 @@ class Authenticator::Impl {
       }
       return rotated.error();
     }
-    auto pair = issue_pair(rotated->username, session_id, next_jti, rotated->expires_at, now, {*access, scope});
+    // A different live jti than ours: the token was the one just rotated
+    // away, within the reuse interval; the answer is the current pair.
+    const bool reissue = rotated->current_jti != next.refresh_jti;
+    auto pair = reissue ? current_pair(*rotated, user) : issue_pair(user.username, session_id, next, {*access, scope});
     if (pair) emit(SecurityEventKind::refresh, rotated->username, client, session_id);
     return pair;
+  }
+
+  // The pair a session's last rotation issued, signed again from what the
+  // session recorded: the same bytes while the key and the user's claims
+  // are the same. Its scope loses what the user's roles no longer give.
+  Result<TokenPair> current_pair(const Session& session, const User& user) const {
+    const ScopeSet recorded = parse_scope(session.pair_scope);
+    const std::string scope = recorded.empty() ? std::string() : scope_string(granted(scopes_of(user), recorded));
+    const PairSpec current{session.current_jti, session.access_jti, session.last_refreshed_at,
+                           session.access_expires_at, session.expires_at};
+    auto access = access_claims(user, scope);
+    if (!access) return access.error();
+    return issue_pair(user.username, session.session_id, current, {*access, scope});
   }
 
   Result<Claims> authenticate(std::string_view access_token, const ScopeSet& required) const {
@@ -234,12 +320,58 @@ class Authenticator::Impl {
     return claims;
   }
 
-  Result<void> logout(std::string_view access_token, std::string_view client) {
+  Result<void> logout(std::string_view access_token, LogoutScope scope, std::string_view client) {
     const auto claims = authenticate(access_token, {});
     if (!claims) return claims.error();
-    auto ended = end_session(*claims, client);
-    if (!ended && ended.error().code == ErrorCode::not_found) return revoked("the session has ended");
-    return ended;
+    if (scope == LogoutScope::local) {
+      auto ended = end_token_session(*claims, client);
+      if (!ended && ended.error().code == ErrorCode::not_found) return revoked("the session has ended");
+      return ended;
+    }
+    if (!claims->session_id()) return no_session_to_end();
+    const std::string_view subject = *claims->subject();
+    const std::string_view kept = scope == LogoutScope::others ? *claims->session_id() : std::string_view();
+    // The user's sessions as they are now, so that each is forgotten by the
+    // cache too (a revocation is seen on the next request).
+    auto live = store_.list_sessions(subject, clock_.unix_seconds(), options_.inactivity_timeout);
+    if (!live) return live.error();
+    if (auto ended = store_.revoke_all_sessions(subject, kept); !ended) return ended.error();
+    for (const auto& session : *live) {
+      if (session.session_id == kept) continue;
+      sessions_.forget_active(session.session_id);
+      emit(SecurityEventKind::logout, subject, client, session.session_id);
+    }
+    return {};
+  }
+
+  Result<std::vector<SessionInfo>> sessions(std::string_view access_token) const {
+    const auto claims = authenticate(access_token, {});
+    if (!claims) return claims.error();
+    if (!claims->session_id()) return no_session_to_end();
+    auto live = store_.list_sessions(*claims->subject(), clock_.unix_seconds(), options_.inactivity_timeout);
+    if (!live) return live.error();
+    std::vector<SessionInfo> listed;
+    listed.reserve(live->size());
+    for (const auto& session : *live) {
+      listed.push_back(session_info(session, session.session_id == *claims->session_id()));
+    }
+    return listed;
+  }
+
+  Result<void> end_session(std::string_view access_token, std::string_view session_id, std::string_view client) {
+    const auto claims = authenticate(access_token, {});
+    if (!claims) return claims.error();
+    const Error not_theirs{ErrorCode::not_found, "no such session"};
+    if (session_id.empty()) return not_theirs;
+    auto session = store_.find_session(session_id);
+    if (!session) return session.error().code == ErrorCode::not_found ? not_theirs : session.error();
+    if (session->username != *claims->subject()) return not_theirs;
+    if (auto ended = store_.revoke_session(session_id); !ended) {
+      return ended.error().code == ErrorCode::not_found ? not_theirs : ended.error();
+    }
+    sessions_.forget_active(session_id);
+    emit(SecurityEventKind::logout, *claims->subject(), client, session_id);
+    return {};
   }
 
   // RFC 7009 §2.1: the token's type is read from the token itself (its
@@ -249,7 +381,7 @@ class Authenticator::Impl {
     auto claims = verify_access(token);
     if (!claims && claims.error().code == ErrorCode::wrong_token_type) claims = verify_refresh(token);
     if (!claims) return claims.error();
-    auto ended = end_session(*claims, client);
+    auto ended = end_token_session(*claims, client);
     if (!ended && ended.error().code == ErrorCode::not_found) return {};
     return ended;
   }
@@ -421,39 +553,58 @@ class Authenticator::Impl {
     const std::string& scope;
   };
 
+  // The access token lives access_ttl but never past its session, and
+  // never longer than the inactivity timeout: a session that stays
+  // inactive for that long has no access token left.
+  std::chrono::seconds access_lifetime(std::int64_t now, std::int64_t session_expires_at) const {
+    std::chrono::seconds lifetime = std::min(options_.access_ttl, std::chrono::seconds{session_expires_at - now});
+    if (options_.inactivity_timeout.count() > 0) lifetime = std::min(lifetime, options_.inactivity_timeout);
+    return lifetime;
+  }
+
   // A new session and its first pair: the session id and first refresh jti
   // are 128-bit random values.
-  Result<std::pair<TokenPair, std::string>> start_session(const std::string& username, const AccessGrant& grant) {
+  Result<std::pair<TokenPair, std::string>> start_session(const std::string& username, const AccessGrant& grant,
+                                                          const ClientInfo& client) {
     const std::int64_t now = clock_.unix_seconds();
     std::string session_id = detail::random_id();
-    const std::string jti = detail::random_id();
     const std::int64_t expires_at = now + options_.refresh_ttl.count();
-    if (auto created = store_.create_session(username, session_id, jti, expires_at, grant.scope); !created) {
-      return created.error();
-    }
-    auto pair = issue_pair(username, session_id, jti, expires_at, now, grant);
+    const PairSpec first{detail::random_id(), detail::random_id(), now, now + access_lifetime(now, expires_at).count(),
+                         expires_at};
+    const std::string user_agent = sanitized_user_agent(client.user_agent);
+    SessionStart start;
+    start.username = username;
+    start.session_id = session_id;
+    start.first_refresh_jti = first.refresh_jti;
+    start.expires_at = expires_at;
+    start.scope = grant.scope;
+    start.created_at = now;
+    start.client_address = client.address;
+    start.user_agent = user_agent;
+    if (auto created = store_.create_session(start); !created) return created.error();
+    auto pair = issue_pair(username, session_id, first, grant);
     if (!pair) return pair.error();
     return std::make_pair(std::move(*pair), std::move(session_id));
   }
 
-  // The access token lives access_ttl but never past its session; the
-  // refresh token exactly as long as the session. Only the access token
-  // carries the custom claims (with the scope): the session remembers the
-  // grant for refreshes.
-  Result<TokenPair> issue_pair(const std::string& username, const std::string& session_id, const std::string& jti,
-                               std::int64_t session_expires_at, std::int64_t now, const AccessGrant& grant) const {
-    if (session_expires_at <= now) return revoked("the session has expired");
-    const std::chrono::seconds remaining{session_expires_at - now};
+  // Only the access token carries the custom claims (with the scope): the
+  // session remembers the grant for refreshes. Both `iat`s are the spec's,
+  // not the clock's, so that the pair can be issued again.
+  Result<TokenPair> issue_pair(const std::string& username, const std::string& session_id, const PairSpec& spec,
+                               const AccessGrant& grant) const {
+    if (spec.session_expires_at <= spec.issued_at) return revoked("the session has expired");
     IssueOptions access;
     access.subject = username;
     access.issuer = options_.issuer;
     access.audience = options_.audience;
     access.session_id = session_id;
-    access.ttl = std::min(options_.access_ttl, remaining);
+    access.issued_at = spec.issued_at;
+    access.ttl = std::chrono::seconds{spec.access_expires_at - spec.issued_at};
+    access.jwt_id = spec.access_jti;
     IssueOptions refresh = access;
     refresh.type = TokenType::refresh;
-    refresh.ttl = remaining;
-    refresh.jwt_id = jti;
+    refresh.ttl = std::chrono::seconds{spec.session_expires_at - spec.issued_at};
+    refresh.jwt_id = spec.refresh_jti;
     access.custom = grant.custom;
     auto access_token = issue(access);
     if (!access_token) return access_token.error();
@@ -462,9 +613,11 @@ class Authenticator::Impl {
     return TokenPair{std::move(*access_token), std::move(*refresh_token), access.ttl, grant.scope};
   }
 
+  static Error no_session_to_end() { return Error{ErrorCode::missing_claim, "the token has no session to end"}; }
+
   // Revokes the session a verified token names (logout and revocation).
-  Result<void> end_session(const Claims& claims, std::string_view client) {
-    if (!claims.session_id()) return Error{ErrorCode::missing_claim, "the token has no session to end"};
+  Result<void> end_token_session(const Claims& claims, std::string_view client) {
+    if (!claims.session_id()) return no_session_to_end();
     const std::string_view session_id = *claims.session_id();
     if (auto ended = store_.revoke_session(session_id); !ended) return ended;
     sessions_.forget_active(session_id);
@@ -570,7 +723,12 @@ void Authenticator::signup_async(std::string username, SecretBytes password, std
 
 Result<TokenPair> Authenticator::login(std::string_view username, std::string_view password, std::string_view client,
                                        const ScopeSet& requested_scopes) {
-  if (auto admitted = impl_->admit_login(username, client); !admitted) return admitted.error();
+  return login(username, password, ClientInfo{client, {}}, requested_scopes);
+}
+
+Result<TokenPair> Authenticator::login(std::string_view username, std::string_view password, const ClientInfo& client,
+                                       const ScopeSet& requested_scopes) {
+  if (auto admitted = impl_->admit_login(username, client.address); !admitted) return admitted.error();
   return impl_->gate().run([&] { return impl_->login(username, password, client, requested_scopes); });
 }
 
@@ -581,6 +739,12 @@ void Authenticator::login_async(std::string username, SecretBytes password, std:
 
 void Authenticator::login_async(std::string username, SecretBytes password, std::string client,
                                 ScopeSet requested_scopes, std::function<void(Result<TokenPair>)> done) {
+  login_async(std::move(username), std::move(password), std::move(client), {}, std::move(requested_scopes),
+              std::move(done));
+}
+
+void Authenticator::login_async(std::string username, SecretBytes password, std::string client, std::string user_agent,
+                                ScopeSet requested_scopes, std::function<void(Result<TokenPair>)> done) {
   if (auto admitted = impl_->admit_login(username, client); !admitted) {
     done(admitted.error());
     return;
@@ -589,7 +753,9 @@ void Authenticator::login_async(std::string username, SecretBytes password, std:
   submit<TokenPair>(
       impl.gate(),
       [&impl, username = std::move(username), password = std::move(password), client = std::move(client),
-       requested = std::move(requested_scopes)] { return impl.login(username, password.view(), client, requested); },
+       user_agent = std::move(user_agent), requested = std::move(requested_scopes)] {
+        return impl.login(username, password.view(), ClientInfo{client, user_agent}, requested);
+      },
       std::move(done));
 }
 
@@ -599,7 +765,20 @@ Result<TokenPair> Authenticator::refresh(std::string_view refresh_token, std::st
 }
 
 Result<void> Authenticator::logout(std::string_view access_token, std::string_view client) {
-  return impl_->logout(access_token, client);
+  return impl_->logout(access_token, LogoutScope::local, client);
+}
+
+Result<void> Authenticator::logout(std::string_view access_token, LogoutScope scope, std::string_view client) {
+  return impl_->logout(access_token, scope, client);
+}
+
+Result<std::vector<SessionInfo>> Authenticator::sessions(std::string_view access_token) const {
+  return impl_->sessions(access_token);
+}
+
+Result<void> Authenticator::end_session(std::string_view access_token, std::string_view session_id,
+                                        std::string_view client) {
+  return impl_->end_session(access_token, session_id, client);
 }
 
 Result<void> Authenticator::revoke(std::string_view token, std::string_view client) {

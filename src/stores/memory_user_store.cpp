@@ -1,8 +1,11 @@
 #include "authcore/memory_user_store.hpp"
 
+#include <algorithm>
 #include <mutex>
+#include <tuple>
 
 #include "detail/ascii_names.hpp"
+#include "stores/rotation_rules.hpp"
 #include "stores/store_errors.hpp"
 
 namespace authcore {
@@ -113,39 +116,47 @@ Result<void> InMemoryUserStore::do_delete_user(std::string_view username) {
   return {};
 }
 
-Result<void> InMemoryUserStore::do_create_session(std::string_view username, std::string_view session_id,
-                                                  std::string_view first_refresh_jti, std::int64_t expires_at,
-                                                  std::string_view scope) {
+Result<void> InMemoryUserStore::do_create_session(const SessionStart& start) {
   std::unique_lock lock(mutex_);
-  const auto user = users_.find(username);
+  const auto user = users_.find(start.username);
   if (user == users_.end()) return detail::no_such_user();
   if (user->second.disabled) return detail::user_disabled();
-  if (sessions_.count(session_id) != 0 || jtis_.count(first_refresh_jti) != 0) {
+  if (sessions_.count(start.session_id) != 0 || jtis_.count(start.first_refresh_jti) != 0) {
     return detail::session_or_jti_taken();
   }
-  Session session{std::string(session_id), std::string(username), std::string(first_refresh_jti), expires_at, false,
-                  std::string(scope)};
-  sessions_.emplace(session_id, SessionRecord{std::move(session), {}});
-  jtis_.emplace(first_refresh_jti);
+  Session session{std::string(start.session_id),
+                  std::string(start.username),
+                  std::string(start.first_refresh_jti),
+                  start.expires_at,
+                  false,
+                  std::string(start.scope)};
+  session.created_at = start.created_at;
+  session.last_refreshed_at = start.created_at;
+  session.client_address = std::string(start.client_address);
+  session.user_agent = std::string(start.user_agent);
+  sessions_.emplace(start.session_id, SessionRecord{std::move(session), {}});
+  jtis_.emplace(start.first_refresh_jti);
   return {};
 }
 
-Result<Session> InMemoryUserStore::do_rotate(std::string_view session_id, std::string_view presented_jti,
-                                             std::string_view next_jti, std::int64_t now) {
+Result<Session> InMemoryUserStore::do_rotate(const RotationRequest& rotation) {
   std::unique_lock lock(mutex_);
-  const auto found = sessions_.find(session_id);
+  const auto found = sessions_.find(rotation.session_id);
   if (found == sessions_.end()) return detail::rotation_refused();
   SessionRecord& record = found->second;
-  if (record.session.current_jti != presented_jti || !record.session.is_active(now)) {
-    // RFC 9700 §4.14.2: a refresh token used twice means one of the two
-    // users is an attacker, and the server cannot tell which: end the family.
-    record.session.revoked = true;
-    return detail::rotation_refused();
+  switch (detail::rotation_step(record.session, rotation)) {
+    case detail::RotationStep::reissue: return record.session;
+    case detail::RotationStep::refuse:
+      // RFC 9700 §4.14.2: a refresh token used twice means one of the two
+      // users is an attacker, and the server cannot tell which: end the family.
+      record.session.revoked = true;
+      return detail::rotation_refused();
+    case detail::RotationStep::rotate: break;
   }
-  if (jtis_.count(next_jti) != 0) return detail::jti_taken();
-  record.spent_jtis.emplace(presented_jti);
-  record.session.current_jti = std::string(next_jti);
-  jtis_.emplace(next_jti);
+  if (jtis_.count(rotation.next_jti) != 0) return detail::jti_taken();
+  record.spent_jtis.emplace(rotation.presented_jti);
+  detail::record_rotation(record.session, rotation);
+  jtis_.emplace(rotation.next_jti);
   return record.session;
 }
 
@@ -182,6 +193,20 @@ std::size_t InMemoryUserStore::revoke_sessions_of(std::string_view username, std
   return revoked;
 }
 
+Result<std::vector<Session>> InMemoryUserStore::do_list_sessions(std::string_view username, std::int64_t now,
+                                                                 std::chrono::seconds inactivity_timeout) const {
+  std::shared_lock lock(mutex_);
+  std::vector<Session> live;
+  for (const auto& entry : sessions_) {
+    const Session& session = entry.second.session;
+    if (session.username == username && session.is_live(now, inactivity_timeout)) live.push_back(session);
+  }
+  std::sort(live.begin(), live.end(), [](const Session& a, const Session& b) {
+    return std::tie(a.created_at, a.session_id) < std::tie(b.created_at, b.session_id);
+  });
+  return live;
+}
+
 Result<std::optional<std::string>> InMemoryUserStore::do_active_session_owner(std::string_view session_id,
                                                                               std::int64_t now) const {
   std::shared_lock lock(mutex_);
@@ -192,9 +217,12 @@ Result<std::optional<std::string>> InMemoryUserStore::do_active_session_owner(st
   return std::optional<std::string>(owner);
 }
 
-Result<std::size_t> InMemoryUserStore::do_purge_expired(std::int64_t now) {
+Result<std::size_t> InMemoryUserStore::do_purge_expired(std::int64_t now, std::chrono::seconds inactivity_timeout) {
   std::unique_lock lock(mutex_);
-  return erase_sessions_if([now](const Session& session) { return session.expires_at < now; });
+  return erase_sessions_if([now, inactivity_timeout](const Session& session) {
+    return session.expires_at < now ||
+           (inactivity_timeout.count() > 0 && session.last_refreshed_at + inactivity_timeout.count() < now);
+  });
 }
 
 Result<void> InMemoryUserStore::do_ping() const { return {}; }

@@ -59,6 +59,26 @@ ALTER TABLE {schema}.users
 CREATE UNIQUE INDEX users_by_email ON {schema}.users (lower(email COLLATE "C"));
 ALTER TABLE {schema}.sessions ADD COLUMN scope text;
 )sql"},
+    // Sessions for real clients (DESIGN §5): what a session records for
+    // listing, the inactivity timeout and the reuse interval. Sessions that
+    // exist already count as started and last refreshed at the upgrade (the
+    // database's clock, once), so that an inactivity timeout does not end
+    // them all at once; they have no previous jti, so nothing of theirs is
+    // re-issued before their next rotation.
+    {3, "sessions: created and refreshed times, previous jti, current pair, client", R"sql(
+ALTER TABLE {schema}.sessions
+  ADD COLUMN created_at        bigint NOT NULL DEFAULT 0,
+  ADD COLUMN last_refreshed_at bigint NOT NULL DEFAULT 0,
+  ADD COLUMN previous_jti      text COLLATE "C",
+  ADD COLUMN access_jti        text NOT NULL DEFAULT '',
+  ADD COLUMN access_expires_at bigint NOT NULL DEFAULT 0,
+  ADD COLUMN pair_scope        text NOT NULL DEFAULT '',
+  ADD COLUMN client_address    text NOT NULL DEFAULT '',
+  ADD COLUMN user_agent        text NOT NULL DEFAULT '';
+UPDATE {schema}.sessions SET created_at = extract(epoch FROM now())::bigint,
+  last_refreshed_at = extract(epoch FROM now())::bigint;
+CREATE INDEX sessions_by_activity ON {schema}.sessions (last_refreshed_at);
+)sql"},
 };
 
 constexpr detail::MigrationStatements kMigrationStatements{
@@ -71,6 +91,12 @@ constexpr detail::MigrationStatements kMigrationStatements{
 constexpr char kLockMigrations[] = "SELECT pg_advisory_xact_lock($1)";
 constexpr char kSchemaExists[] = "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1";
 constexpr char kCreateSchema[] = "CREATE SCHEMA {schema}";
+
+#define AUTHCORE_POSTGRES_SESSION_COLUMNS                                                                        \
+  "SELECT s.session_id, s.username, t.jti, s.expires_at, s.revoked, s.scope, s.created_at, s.last_refreshed_at," \
+  " s.previous_jti, s.access_jti, s.access_expires_at, s.pair_scope, s.client_address, s.user_agent"             \
+  " FROM {schema}.sessions AS s"                                                                                 \
+  " LEFT JOIN {schema}.refresh_tokens AS t ON t.session_id = s.session_id AND NOT t.spent"
 
 constexpr detail::SqlStatements kStatements{
     /*begin_write=*/"BEGIN",
@@ -92,51 +118,49 @@ constexpr detail::SqlStatements kStatements{
     /*set_disabled=*/"UPDATE {schema}.users SET disabled = $2::integer <> 0 WHERE username = $1",
     /*set_roles=*/"UPDATE {schema}.users SET roles = $2 WHERE username = $1",
     /*delete_user=*/"DELETE FROM {schema}.users WHERE username = $1",
-    /*select_session=*/
-    "SELECT s.username, t.jti, s.expires_at, s.revoked, s.scope FROM {schema}.sessions AS s"
-    " LEFT JOIN {schema}.refresh_tokens AS t ON t.session_id = s.session_id AND NOT t.spent"
-    " WHERE s.session_id = $1",
+    /*select_session=*/AUTHCORE_POSTGRES_SESSION_COLUMNS " WHERE s.session_id = $1",
+    /*select_user_sessions=*/
+    AUTHCORE_POSTGRES_SESSION_COLUMNS
+    " WHERE s.username = $1 AND NOT s.revoked AND $2::bigint <= s.expires_at"
+    " AND ($3::bigint <= 0 OR $2::bigint - s.last_refreshed_at <= $3::bigint)"
+    " ORDER BY s.created_at, s.session_id",
+    // The row lock serialises rotations of one session across every
+    // instance; READ COMMITTED gives the statements after it a snapshot
+    // that sees what the previous holder committed.
+    /*lock_session=*/"SELECT 1 FROM {schema}.sessions WHERE session_id = $1 FOR UPDATE",
+    /*spend_refresh_token=*/
+    "UPDATE {schema}.refresh_tokens SET spent = true WHERE jti = $1 AND session_id = $2 AND NOT spent",
+    /*insert_refresh_token=*/"INSERT INTO {schema}.refresh_tokens (jti, session_id) VALUES ($1, $2)",
+    /*record_rotation=*/
+    "UPDATE {schema}.sessions SET previous_jti = $2, last_refreshed_at = $3, access_jti = $4,"
+    " access_expires_at = $5, pair_scope = $6 WHERE session_id = $1",
     /*revoke_session=*/"UPDATE {schema}.sessions SET revoked = true WHERE session_id = $1",
     /*revoke_user_sessions=*/
     "UPDATE {schema}.sessions SET revoked = true WHERE username = $1 AND NOT revoked AND session_id <> $2",
     /*active_session_owner=*/
     "SELECT s.username FROM {schema}.sessions AS s JOIN {schema}.users AS u ON u.username = s.username"
     " WHERE s.session_id = $1 AND NOT s.revoked AND $2 <= s.expires_at AND NOT u.disabled",
-    /*purge_expired=*/"DELETE FROM {schema}.sessions WHERE expires_at < $1",
+    /*purge_expired=*/
+    "DELETE FROM {schema}.sessions WHERE expires_at < $1::bigint"
+    " OR ($2::bigint > 0 AND last_refreshed_at + $2::bigint < $1::bigint)",
     /*ping=*/"SELECT 1",
 };
 
-// (session_id, username, first jti, expires_at, scope): inserts nothing
-// when the user is missing or disabled. The token's foreign key is checked
-// at the end of the statement, when the session row exists. FOR SHARE locks
-// the user row against set_disabled()'s UPDATE: either this statement goes
-// first, and the disabling transaction's later revocation (a statement of
-// its own, so with a snapshot that sees this session) revokes the new
-// session, or the disabling goes first, and this re-reads the row, finds
-// it disabled and inserts nothing.
+// (session_id, username, first jti, expires_at, scope, created_at,
+// client_address, user_agent): inserts nothing when the user is missing or
+// disabled. The token's foreign key is checked at the end of the
+// statement, when the session row exists. FOR SHARE locks the user row
+// against set_disabled()'s UPDATE: either this statement goes first, and
+// the disabling transaction's later revocation (a statement of its own, so
+// with a snapshot that sees this session) revokes the new session, or the
+// disabling goes first, and this re-reads the row, finds it disabled and
+// inserts nothing.
 constexpr char kCreateSession[] =
     "WITH owner AS (SELECT username FROM {schema}.users WHERE username = $2 AND NOT disabled FOR SHARE),"
-    " session AS (INSERT INTO {schema}.sessions (session_id, username, expires_at, scope)"
-    " SELECT $1, username, $4, $5 FROM owner RETURNING session_id)"
+    " session AS (INSERT INTO {schema}.sessions (session_id, username, expires_at, scope, created_at,"
+    " last_refreshed_at, client_address, user_agent)"
+    " SELECT $1, username, $4, $5, $6, $6, $7, $8 FROM owner RETURNING session_id)"
     " INSERT INTO {schema}.refresh_tokens (jti, session_id) SELECT $3, session_id FROM session";
-
-// (session_id, presented jti, next jti, now) -> username, expires_at, scope when
-// rotated. One statement, so one transaction: `spent` marks the presented
-// token spent only if it is the live token of an active session, `next`
-// adds the new live token, and `reused` revokes the session when nothing
-// was spent (RFC 9700 §4.14.2). Of concurrent presenters, the first locks
-// the token row; the others wait, re-check `NOT t.spent` once it commits
-// (READ COMMITTED), spend nothing, and revoke.
-constexpr char kRotate[] =
-    "WITH spent AS ("
-    " UPDATE {schema}.refresh_tokens AS t SET spent = true FROM {schema}.sessions AS s"
-    " WHERE t.jti = $2 AND t.session_id = $1 AND NOT t.spent"
-    " AND s.session_id = t.session_id AND NOT s.revoked AND $4 <= s.expires_at"
-    " RETURNING s.username, s.expires_at, s.scope),"
-    " next AS (INSERT INTO {schema}.refresh_tokens (jti, session_id) SELECT $3, $1 FROM spent),"
-    " reused AS (UPDATE {schema}.sessions SET revoked = true"
-    " WHERE session_id = $1 AND NOT EXISTS (SELECT 1 FROM spent))"
-    " SELECT username, expires_at, scope FROM spent";
 
 /// PostgreSQL truncates identifiers to NAMEDATALEN - 1 bytes; two long
 /// names would silently share one schema.
@@ -199,38 +223,20 @@ Result<void> migrate(PostgresConnection& db, const std::string& schema) {
 }
 
 /// The PostgreSQL store: the shared SQL operations, plus session creation
-/// and rotation as single statements.
+/// as a single statement.
 class PostgresStore final : public detail::SqlUserStore<PostgresConnection, PostgresUserStore> {
  public:
   using SqlUserStore::SqlUserStore;
 
  private:
-  Result<void> do_create_session(std::string_view username, std::string_view session_id,
-                                 std::string_view first_refresh_jti, std::int64_t expires_at,
-                                 std::string_view scope) override {
+  Result<void> do_create_session(const SessionStart& start) override {
     return with_connection([&](PostgresConnection& db) -> Result<void> {
-      const auto created = db.change(kCreateSession, session_id, username, first_refresh_jti, expires_at, scope);
+      const auto created =
+          db.change(kCreateSession, start.session_id, start.username, start.first_refresh_jti, start.expires_at,
+                    start.scope, start.created_at, start.client_address, start.user_agent);
       if (!created) return detail::session_not_created(created.error());
-      if (*created == 0) return session_refused(db, username);
+      if (*created == 0) return session_refused(db, start.username);
       return {};
-    });
-  }
-
-  Result<Session> do_rotate(std::string_view session_id, std::string_view presented_jti, std::string_view next_jti,
-                            std::int64_t now) override {
-    return with_connection([&](PostgresConnection& db) -> Result<Session> {
-      auto rotated = db.query(kRotate, session_id, presented_jti, next_jti, now);
-      if (!rotated) {
-        // A foreign-key violation means a concurrent delete_user() removed
-        // the session under the new token: to the caller, a revoked session.
-        if (rotated.error().code == ErrorCode::not_found) return detail::rotation_refused();
-        return detail::unless_store_error(rotated.error(), detail::jti_taken());
-      }
-      const auto row = rotated->step();
-      if (!row) return row.error();
-      if (!*row) return detail::rotation_refused();
-      return Session{std::string(session_id),  rotated->text(0), std::string(next_jti), rotated->integer(1), false,
-                     rotated->optional_text(2)};
     });
   }
 

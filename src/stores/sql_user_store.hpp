@@ -16,6 +16,7 @@
 #include "authcore/user_store.hpp"
 #include "detail/ascii_names.hpp"
 #include "stores/connection_pool.hpp"
+#include "stores/rotation_rules.hpp"
 #include "stores/store_errors.hpp"
 #include "stores/transaction.hpp"
 
@@ -36,12 +37,25 @@ struct SqlStatements {
   const char* set_disabled;          ///< (username, disabled 0 or 1)
   const char* set_roles;             ///< (username, roles space-separated)
   const char* delete_user;           ///< (username), cascading to sessions and refresh tokens
-  const char* select_session;        ///< (session_id) -> username, live jti, expires_at, revoked, scope
+  /// (session_id) -> session columns: session_id, username, live jti,
+  /// expires_at, revoked, scope, created_at, last_refreshed_at,
+  /// previous_jti, access_jti, access_expires_at, pair_scope,
+  /// client_address, user_agent
+  const char* select_session;
+  const char*
+      select_user_sessions;         ///< (username, now, inactivity seconds) -> session columns, live ones, oldest first
+  const char* lock_session;         ///< (session_id) -> a row when it exists, locked for this transaction
+  const char* spend_refresh_token;  ///< (jti, session_id): marks the live token spent
+  const char* insert_refresh_token;  ///< (jti, session_id): a new live token
+  /// (session_id, previous jti, now, access jti, access expires_at, pair scope)
+  const char* record_rotation;
   const char* revoke_session;        ///< (session_id)
   const char* revoke_user_sessions;  ///< (username, kept session_id): only sessions not yet revoked
   const char* active_session_owner;  ///< (session_id, now) -> username, when active and its user not disabled
-  const char* purge_expired;         ///< (now): deletes sessions with expires_at < now
-  const char* ping;                  ///< no parameters, one row
+  /// (now, inactivity seconds): deletes sessions with expires_at < now, or
+  /// last refreshed more than the (positive) inactivity timeout before now
+  const char* purge_expired;
+  const char* ping;  ///< no parameters, one row
 };
 
 /// The user in the current row of a cursor over "-> user" columns.
@@ -52,6 +66,22 @@ User read_user(const Cursor& row) {
   user.disabled = row.flag(5);
   user.roles = split_names(row.text(6));
   return user;
+}
+
+/// The session in the current row of a cursor over session columns.
+template <class Cursor>
+Session read_session_row(const Cursor& row) {
+  Session session{row.text(0),    row.text(1), row.optional_text(2).value_or(std::string()),
+                  row.integer(3), row.flag(4), row.optional_text(5)};
+  session.created_at = row.integer(6);
+  session.last_refreshed_at = row.integer(7);
+  session.previous_jti = row.optional_text(8);
+  session.access_jti = row.text(9);
+  session.access_expires_at = row.integer(10);
+  session.pair_scope = row.text(11);
+  session.client_address = row.text(12);
+  session.user_agent = row.text(13);
+  return session;
 }
 
 /// True when the query `sql` with `parameters` yields a row.
@@ -69,7 +99,10 @@ Result<bool> has_row(Connection& db, const char* sql, const Parameters&... param
 ///     optional_text(column), integer(column), flag(column);
 ///   change(sql, parameters...) -> Result<std::int64_t> (rows changed);
 ///   reusable() (see ConnectionPool).
-/// The derived class implements do_create_session() and do_rotate().
+/// The derived class implements do_create_session(). RotationRequest is shared:
+/// `lock_session` makes it one critical section per session (the write
+/// lock of BEGIN IMMEDIATE on SQLite, the row lock of FOR UPDATE on
+/// PostgreSQL), and the rules are rotation_step()'s.
 template <class Connection, class Base>
 class SqlUserStore : public Base {
  public:
@@ -98,8 +131,7 @@ class SqlUserStore : public Base {
     const auto row = query->step();
     if (!row) return row.error();
     if (!*row) return no_such_session();
-    return Session{std::string(session_id), query->text(0), query->text(1),
-                   query->integer(2),       query->flag(3), query->optional_text(4)};
+    return read_session_row(*query);
   }
 
   /// A statement's failure to create a session for `username`, which it
@@ -224,6 +256,64 @@ class SqlUserStore : public Base {
     return change_one(sql_.delete_user, no_such_user(), username);
   }
 
+  // Every presenter of one session's tokens waits for the lock, then reads
+  // the session as the last one left it (a fresh statement, so a fresh
+  // snapshot under PostgreSQL's READ COMMITTED) and decides.
+  Result<Session> do_rotate(const RotationRequest& rotation) override {
+    return with_connection([&](Connection& db) -> Result<Session> {
+      auto transaction = Transaction<Connection>::begin(db, sql_.begin_write);
+      if (!transaction) return transaction.error();
+      const auto exists = has_row(db, sql_.lock_session, rotation.session_id);
+      if (!exists) return exists.error();
+      if (!*exists) return rotation_refused();
+      auto session = read_session(db, rotation.session_id);
+      if (!session) return session;
+      switch (rotation_step(*session, rotation)) {
+        case RotationStep::reissue: return session;
+        case RotationStep::refuse: {
+          // RFC 9700 §4.14.2: a spent or foreign refresh token was
+          // presented, or the session is over; end the whole family.
+          const auto revoked = db.change(sql_.revoke_session, rotation.session_id);
+          if (!revoked) return revoked.error();
+          if (auto committed = transaction->commit(); !committed) return committed.error();
+          return rotation_refused();
+        }
+        case RotationStep::rotate: break;
+      }
+      if (auto rotated = spend_for_next(db, rotation); !rotated) return rotated.error();
+      if (auto committed = transaction->commit(); !committed) return committed.error();
+      record_rotation(*session, rotation);
+      return session;
+    });
+  }
+
+  // The rotation's writes; the caller holds the session's lock.
+  Result<void> spend_for_next(Connection& db, const RotationRequest& rotation) {
+    const auto spent = db.change(sql_.spend_refresh_token, rotation.presented_jti, rotation.session_id);
+    if (!spent) return spent.error();
+    const auto inserted = db.change(sql_.insert_refresh_token, rotation.next_jti, rotation.session_id);
+    if (!inserted) return unless_store_error(inserted.error(), jti_taken());
+    const auto recorded = db.change(sql_.record_rotation, rotation.session_id, rotation.presented_jti, rotation.now,
+                                    rotation.next_access_jti, rotation.next_access_expires_at, rotation.next_scope);
+    if (!recorded) return recorded.error();
+    return {};
+  }
+
+  Result<std::vector<Session>> do_list_sessions(std::string_view username, std::int64_t now,
+                                                std::chrono::seconds inactivity_timeout) const override {
+    return with_connection([&](Connection& db) -> Result<std::vector<Session>> {
+      auto query = db.query(sql_.select_user_sessions, username, now, std::int64_t{inactivity_timeout.count()});
+      if (!query) return query.error();
+      std::vector<Session> sessions;
+      for (;;) {
+        const auto row = query->step();
+        if (!row) return row.error();
+        if (!*row) return sessions;
+        sessions.push_back(read_session_row(*query));
+      }
+    });
+  }
+
   Result<Session> do_find_session(std::string_view session_id) const override {
     return with_connection([&](Connection& db) { return read_session(db, session_id); });
   }
@@ -256,9 +346,9 @@ class SqlUserStore : public Base {
     });
   }
 
-  Result<std::size_t> do_purge_expired(std::int64_t now) override {
+  Result<std::size_t> do_purge_expired(std::int64_t now, std::chrono::seconds inactivity_timeout) override {
     return with_connection([&](Connection& db) -> Result<std::size_t> {
-      const auto purged = db.change(sql_.purge_expired, now);
+      const auto purged = db.change(sql_.purge_expired, now, std::int64_t{inactivity_timeout.count()});
       if (!purged) return purged.error();
       return static_cast<std::size_t>(*purged);
     });

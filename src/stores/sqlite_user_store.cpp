@@ -57,6 +57,24 @@ ALTER TABLE users ADD COLUMN roles TEXT NOT NULL DEFAULT 'user';
 CREATE UNIQUE INDEX users_by_email ON users (email COLLATE NOCASE);
 ALTER TABLE sessions ADD COLUMN scope TEXT;
 )sql"},
+    // Sessions for real clients (DESIGN §5): what a session records for
+    // listing, the inactivity timeout and the reuse interval. Sessions that
+    // exist already count as started and last refreshed at the upgrade (the
+    // database's clock, once), so that an inactivity timeout does not end
+    // them all at once; they have no previous jti, so nothing of theirs is
+    // re-issued before their next rotation.
+    {3, "sessions: created and refreshed times, previous jti, current pair, client", R"sql(
+ALTER TABLE sessions ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN last_refreshed_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN previous_jti TEXT;
+ALTER TABLE sessions ADD COLUMN access_jti TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN access_expires_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN pair_scope TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN client_address TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';
+UPDATE sessions SET created_at = CAST(strftime('%s', 'now') AS INTEGER), last_refreshed_at = CAST(strftime('%s', 'now') AS INTEGER);
+CREATE INDEX sessions_by_activity ON sessions (last_refreshed_at);
+)sql"},
 };
 
 constexpr detail::MigrationStatements kMigrationStatements{
@@ -67,21 +85,17 @@ constexpr detail::MigrationStatements kMigrationStatements{
     /*record_version=*/"INSERT INTO schema_version (version, description) VALUES (?1, ?2)",
 };
 
-// (session_id, username, expires_at, scope): inserts nothing when the user
-// is missing or disabled.
+// (session_id, username, expires_at, scope, created_at, client_address,
+// user_agent): inserts nothing when the user is missing or disabled.
 constexpr char kInsertSession[] =
-    "INSERT INTO sessions (session_id, username, expires_at, scope)"
-    " SELECT ?1, username, ?3, ?4 FROM users WHERE username = ?2 AND disabled = 0";
+    "INSERT INTO sessions (session_id, username, expires_at, scope, created_at, last_refreshed_at, client_address,"
+    " user_agent)"
+    " SELECT ?1, username, ?3, ?4, ?5, ?5, ?6, ?7 FROM users WHERE username = ?2 AND disabled = 0";
 constexpr char kInsertRefreshToken[] = "INSERT INTO refresh_tokens (jti, session_id) VALUES (?1, ?2)";
-// Spends the presented token only while it is the live one of an active
-// session: the whole check-and-spend is this one statement inside
-// BEGIN IMMEDIATE, so of several concurrent presenters exactly one
-// changes a row.
-constexpr char kSpendRefreshToken[] =
-    "UPDATE refresh_tokens SET spent = 1"
-    " WHERE jti = ?1 AND session_id = ?2 AND spent = 0"
-    " AND EXISTS (SELECT 1 FROM sessions WHERE session_id = ?2 AND revoked = 0 AND ?3 <= expires_at)";
-constexpr char kRevokeSession[] = "UPDATE sessions SET revoked = 1 WHERE session_id = ?1";
+#define AUTHCORE_SQLITE_SESSION_COLUMNS                                                                            \
+  "SELECT s.session_id, s.username, t.jti, s.expires_at, s.revoked, s.scope, s.created_at, s.last_refreshed_at,"   \
+  " s.previous_jti, s.access_jti, s.access_expires_at, s.pair_scope, s.client_address, s.user_agent FROM sessions" \
+  " AS s LEFT JOIN refresh_tokens AS t ON t.session_id = s.session_id AND t.spent = 0"
 
 constexpr detail::SqlStatements kStatements{
     // BEGIN IMMEDIATE takes the write lock at once: a deferred transaction
@@ -105,17 +119,26 @@ constexpr detail::SqlStatements kStatements{
     /*set_disabled=*/"UPDATE users SET disabled = ?2 WHERE username = ?1",
     /*set_roles=*/"UPDATE users SET roles = ?2 WHERE username = ?1",
     /*delete_user=*/"DELETE FROM users WHERE username = ?1",
-    /*select_session=*/
-    "SELECT s.username, t.jti, s.expires_at, s.revoked, s.scope FROM sessions AS s"
-    " LEFT JOIN refresh_tokens AS t ON t.session_id = s.session_id AND t.spent = 0"
-    " WHERE s.session_id = ?1",
-    /*revoke_session=*/kRevokeSession,
+    /*select_session=*/AUTHCORE_SQLITE_SESSION_COLUMNS " WHERE s.session_id = ?1",
+    /*select_user_sessions=*/
+    AUTHCORE_SQLITE_SESSION_COLUMNS
+    " WHERE s.username = ?1 AND s.revoked = 0 AND ?2 <= s.expires_at AND (?3 <= 0 OR ?2 - s.last_refreshed_at <= ?3)"
+    " ORDER BY s.created_at, s.session_id",
+    // BEGIN IMMEDIATE holds the write lock already: no other rotation can
+    // come between this transaction's read and its writes.
+    /*lock_session=*/"SELECT 1 FROM sessions WHERE session_id = ?1",
+    /*spend_refresh_token=*/"UPDATE refresh_tokens SET spent = 1 WHERE jti = ?1 AND session_id = ?2 AND spent = 0",
+    /*insert_refresh_token=*/kInsertRefreshToken,
+    /*record_rotation=*/
+    "UPDATE sessions SET previous_jti = ?2, last_refreshed_at = ?3, access_jti = ?4, access_expires_at = ?5,"
+    " pair_scope = ?6 WHERE session_id = ?1",
+    /*revoke_session=*/"UPDATE sessions SET revoked = 1 WHERE session_id = ?1",
     /*revoke_user_sessions=*/
     "UPDATE sessions SET revoked = 1 WHERE username = ?1 AND revoked = 0 AND session_id <> ?2",
     /*active_session_owner=*/
     "SELECT s.username FROM sessions AS s JOIN users AS u ON u.username = s.username"
     " WHERE s.session_id = ?1 AND s.revoked = 0 AND ?2 <= s.expires_at AND u.disabled = 0",
-    /*purge_expired=*/"DELETE FROM sessions WHERE expires_at < ?1",
+    /*purge_expired=*/"DELETE FROM sessions WHERE expires_at < ?1 OR (?2 > 0 AND last_refreshed_at + ?2 < ?1)",
     /*ping=*/"SELECT 1",
 };
 
@@ -133,8 +156,8 @@ Result<void> migrate(SqliteConnection& db) {
   return transaction->commit();
 }
 
-/// The SQLite store: the shared SQL operations, plus session creation and
-/// rotation as BEGIN IMMEDIATE transactions.
+/// The SQLite store: the shared SQL operations, plus session creation as a
+/// BEGIN IMMEDIATE transaction.
 class SqliteStore final : public detail::SqlUserStore<SqliteConnection, SqliteUserStore> {
  public:
   using SqlUserStore::SqlUserStore;
@@ -142,40 +165,15 @@ class SqliteStore final : public detail::SqlUserStore<SqliteConnection, SqliteUs
  private:
   // Under BEGIN IMMEDIATE: set_disabled() cannot come between the check
   // that the user is enabled and the insert.
-  Result<void> do_create_session(std::string_view username, std::string_view session_id,
-                                 std::string_view first_refresh_jti, std::int64_t expires_at,
-                                 std::string_view scope) override {
+  Result<void> do_create_session(const SessionStart& start) override {
     return in_write_transaction<void>([&](SqliteConnection& db) -> Result<void> {
-      const auto inserted = db.change(kInsertSession, session_id, username, expires_at, scope);
+      const auto inserted = db.change(kInsertSession, start.session_id, start.username, start.expires_at, start.scope,
+                                      start.created_at, start.client_address, start.user_agent);
       if (!inserted) return detail::session_not_created(inserted.error());
-      if (*inserted == 0) return session_refused(db, username);
-      const auto token = db.change(kInsertRefreshToken, first_refresh_jti, session_id);
+      if (*inserted == 0) return session_refused(db, start.username);
+      const auto token = db.change(kInsertRefreshToken, start.first_refresh_jti, start.session_id);
       if (!token) return detail::session_not_created(token.error());
       return {};
-    });
-  }
-
-  Result<Session> do_rotate(std::string_view session_id, std::string_view presented_jti, std::string_view next_jti,
-                            std::int64_t now) override {
-    return with_connection([&](SqliteConnection& db) -> Result<Session> {
-      auto transaction = Transaction::begin(db, kStatements.begin_write);
-      if (!transaction) return transaction.error();
-      const auto spent = db.change(kSpendRefreshToken, presented_jti, session_id, now);
-      if (!spent) return spent.error();
-      if (*spent == 0) {
-        // RFC 9700 §4.14.2: a spent or foreign refresh token was presented,
-        // or the session is over; end the whole family.
-        const auto revoked = db.change(kRevokeSession, session_id);
-        if (!revoked) return revoked.error();
-        if (auto committed = transaction->commit(); !committed) return committed.error();
-        return detail::rotation_refused();
-      }
-      const auto inserted = db.change(kInsertRefreshToken, next_jti, session_id);
-      if (!inserted) return detail::unless_store_error(inserted.error(), detail::jti_taken());
-      auto session = read_session(db, session_id);
-      if (!session) return session;
-      if (auto committed = transaction->commit(); !committed) return committed.error();
-      return session;
     });
   }
 };

@@ -38,6 +38,14 @@ std::optional<Error> first_invalid(std::initializer_list<TextArgument> arguments
   return std::nullopt;
 }
 
+/// A negative duration (reuse interval, inactivity timeout) has no meaning.
+std::optional<Error> first_negative(std::initializer_list<std::chrono::seconds> durations) {
+  for (const auto duration : durations) {
+    if (duration.count() < 0) return Error{ErrorCode::invalid_argument, "a duration must not be negative"};
+  }
+  return std::nullopt;
+}
+
 // A failure of the store itself (a database down, locked, full or broken),
 // as opposed to an answer about the data (not_found, conflict, revoked).
 bool is_store_failure(ErrorCode code) noexcept {
@@ -81,6 +89,29 @@ nlohmann::ordered_json profile_json(const User& user) {
                                 {"full_name", optional(user.full_name)},
                                 {"disabled", user.disabled},
                                 {"roles", user.roles}};
+}
+
+SessionInfo session_info(const Session& session, bool current) {
+  return SessionInfo{session.session_id,
+                     session.created_at,
+                     session.last_refreshed_at,
+                     session.expires_at,
+                     session.client_address,
+                     session.user_agent,
+                     current};
+}
+
+nlohmann::ordered_json session_json(const SessionInfo& session) {
+  const auto unless_empty = [](const std::string& text) {
+    return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
+  };
+  return nlohmann::ordered_json{{"id", session.session_id},
+                                {"created_at", session.created_at},
+                                {"last_refreshed_at", session.last_refreshed_at},
+                                {"expires_at", session.expires_at},
+                                {"client_address", unless_empty(session.client_address)},
+                                {"user_agent", unless_empty(session.user_agent)},
+                                {"current", session.current}};
 }
 
 UserStore::~UserStore() = default;
@@ -149,22 +180,48 @@ Result<void> UserStore::delete_user(std::string_view username) {
 Result<void> UserStore::create_session(std::string_view username, std::string_view session_id,
                                        std::string_view first_refresh_jti, std::int64_t expires_at,
                                        std::string_view scope) {
-  if (auto error = first_invalid({username_argument(username),
-                                  session_argument(session_id),
-                                  {"refresh jti", first_refresh_jti},
-                                  {"scope", scope, false}})) {
+  SessionStart start;
+  start.username = username;
+  start.session_id = session_id;
+  start.first_refresh_jti = first_refresh_jti;
+  start.expires_at = expires_at;
+  start.scope = scope;
+  return create_session(start);
+}
+
+Result<void> UserStore::create_session(const SessionStart& start) {
+  if (auto error = first_invalid({username_argument(start.username),
+                                  session_argument(start.session_id),
+                                  {"refresh jti", start.first_refresh_jti},
+                                  {"scope", start.scope, false},
+                                  {"client address", start.client_address, false},
+                                  {"user agent", start.user_agent, false}})) {
     return *error;
   }
-  return counted(do_create_session(username, session_id, first_refresh_jti, expires_at, scope));
+  if (start.created_at < 0) return Error{ErrorCode::invalid_argument, "created_at must not be negative"};
+  return counted(do_create_session(start));
 }
 
 Result<Session> UserStore::rotate(std::string_view session_id, std::string_view presented_jti,
                                   std::string_view next_jti, std::int64_t now) {
-  if (auto error = first_invalid(
-          {session_argument(session_id), {"presented refresh jti", presented_jti}, {"next refresh jti", next_jti}})) {
+  RotationRequest rotation;
+  rotation.session_id = session_id;
+  rotation.presented_jti = presented_jti;
+  rotation.next_jti = next_jti;
+  rotation.now = now;
+  return rotate(rotation);
+}
+
+Result<Session> UserStore::rotate(const RotationRequest& rotation) {
+  if (auto error = first_invalid({session_argument(rotation.session_id),
+                                  {"presented refresh jti", rotation.presented_jti},
+                                  {"next refresh jti", rotation.next_jti},
+                                  {"next access jti", rotation.next_access_jti, false},
+                                  {"next scope", rotation.next_scope, false}})) {
     return *error;
   }
-  return counted(do_rotate(session_id, presented_jti, next_jti, now));
+  if (auto error = first_negative({rotation.reuse_interval, rotation.inactivity_timeout})) return *error;
+  return counted(do_rotate(rotation));
 }
 
 Result<Session> UserStore::find_session(std::string_view session_id) const {
@@ -184,6 +241,13 @@ Result<std::size_t> UserStore::revoke_all_sessions(std::string_view username, st
   return counted(do_revoke_all_sessions(username, except_session_id));
 }
 
+Result<std::vector<Session>> UserStore::list_sessions(std::string_view username, std::int64_t now,
+                                                      std::chrono::seconds inactivity_timeout) const {
+  if (auto error = first_invalid({username_argument(username)})) return *error;
+  if (auto error = first_negative({inactivity_timeout})) return *error;
+  return counted(do_list_sessions(username, now, inactivity_timeout));
+}
+
 Result<std::optional<std::string>> UserStore::active_session_owner(std::string_view session_id,
                                                                    std::int64_t now) const {
   if (auto error = first_invalid({session_argument(session_id)})) return *error;
@@ -196,7 +260,10 @@ Result<bool> UserStore::is_session_active(std::string_view session_id, std::int6
   return owner->has_value();
 }
 
-Result<std::size_t> UserStore::purge_expired(std::int64_t now) { return counted(do_purge_expired(now)); }
+Result<std::size_t> UserStore::purge_expired(std::int64_t now, std::chrono::seconds inactivity_timeout) {
+  if (auto error = first_negative({inactivity_timeout})) return *error;
+  return counted(do_purge_expired(now, inactivity_timeout));
+}
 
 Result<void> UserStore::ping() const { return counted(do_ping()); }
 

@@ -82,7 +82,8 @@ TokenIssuer::TokenIssuer(KeyRing keys, const Clock& clock)
 Result<std::string> TokenIssuer::issue(const IssueOptions& options) const noexcept {
   if (options.subject.empty()) return invalid("a token needs a subject (sub)");
   if (options.ttl.count() <= 0) return invalid("ttl must be positive");
-  const std::int64_t issued_at = clock_->unix_seconds();
+  const std::int64_t issued_at = options.issued_at ? *options.issued_at : clock_->unix_seconds();
+  if (issued_at < 0) return invalid("issued_at must not be negative");
   if (options.ttl.count() > detail::kNumericDateLimit - issued_at) return invalid("ttl is too long");
 
   constexpr std::size_t kTypicalPayload = 256;

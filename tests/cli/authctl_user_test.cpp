@@ -232,6 +232,52 @@ TEST_CASE("sessions revoke ends a user's sessions, sessions purge deletes expire
   check_failure(db.run({"sessions", "revoke"}), 2, "usage");
 }
 
+TEST_CASE("sessions list prints a user's live sessions, purge --inactivity-timeout deletes idle ones", "[cli][user]") {
+  const Database db;
+  check_success(db.run({"user", "add", "alice"}, "pw"));
+  check_success(db.run({"user", "add", "bob"}, "pw"));
+  const auto store = db.store();
+  const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+  const auto start = [&](const char* username, const char* id, std::int64_t created_at) {
+    SessionStart session;
+    session.username = username;
+    session.session_id = id;
+    session.first_refresh_jti = std::string("j-") + id;
+    session.expires_at = now + 3600;
+    session.created_at = created_at;
+    session.client_address = "192.0.2.9";
+    session.user_agent = std::string("agent-") + id;
+    REQUIRE(store->create_session(session));
+  };
+  start("alice", "recent", now - 10);
+  start("alice", "idle", now - 1000);
+  start("alice", "ended", now - 20);
+  REQUIRE(store->revoke_session("ended"));
+  start("bob", "bobs", now - 5);
+
+  const auto listed = db.run({"sessions", "list", "alice"});
+  check_success(listed);
+  const auto sessions = nlohmann::json::parse(listed.out);
+  REQUIRE(sessions.size() == 2);
+  CHECK(sessions[0] == nlohmann::json{{"id", "idle"},
+                                      {"created_at", now - 1000},
+                                      {"last_refreshed_at", now - 1000},
+                                      {"expires_at", now + 3600},
+                                      {"client_address", "192.0.2.9"},
+                                      {"user_agent", "agent-idle"}});
+  CHECK(sessions[1]["id"] == "recent");
+  CHECK(db.run({"sessions", "list", "bob"}).out.find("\"bobs\"") != std::string::npos);
+  check_failure(db.run({"sessions", "list", "nobody"}), 1, "not_found");
+  check_failure(db.run({"sessions", "list"}), 2, "usage");
+
+  const auto purged = db.run({"sessions", "purge", "--inactivity-timeout", "600"});
+  check_success(purged);
+  CHECK(purged.out == "purged 1 expired sessions\n");
+  CHECK(store->find_session("idle").error().code == ErrorCode::not_found);
+  CHECK(store->find_session("recent"));
+  check_failure(db.run({"sessions", "purge", "--inactivity-timeout", "-1"}), 2, "usage");
+}
+
 TEST_CASE("user import keeps passlib and Argon2 hashes, the users log in and are rehashed", "[cli][user][interop]") {
   const Database db;
   const std::string bcrypt = passlib_hash("bcrypt-4", "bcrypt secret");

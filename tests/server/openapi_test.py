@@ -140,6 +140,27 @@ class EveryRouteAndStatus(unittest.TestCase):
         self.assertEqual(c.post("/login", json={"username": name, "password": "wrong"}).status_code, 401)
         self.assertEqual(c.post("/login", json={"username": name}).status_code, 422)
 
+    def test_sessions_and_logout_scopes(self):
+        c = self.client
+        name, tokens = c.signed_up("sessions")
+        bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+        other = c.post("/login", json={"username": name, "password": PASSWORD}).json()
+        listed = c.get("/sessions", headers=bearer)
+        self.assertEqual(listed.status_code, 200)
+        self.assertEqual(len(listed.json()), 2)
+        self.assertEqual(c.head("/sessions", headers=bearer).status_code, 200)
+        self.assertEqual(c.get("/sessions").status_code, 401)
+        theirs = [s["id"] for s in listed.json() if not s["current"]]
+        self.assertEqual(c.delete(f"/sessions/{theirs[0]}", headers=bearer).status_code, 204)
+        self.assertEqual(c.delete(f"/sessions/{theirs[0]}", headers=bearer).status_code, 204)  # idempotent
+        self.assertEqual(c.delete("/sessions/no-such-session", headers=bearer).status_code, 404)
+        self.assertEqual(c.get("/users/me", headers={"Authorization": f"Bearer {other['access_token']}"})
+                         .status_code, 401)
+        self.assertEqual(c.post("/logout?scope=everyone", headers=bearer).status_code, 400)
+        self.assertEqual(c.post("/logout?scope=others", headers=bearer).status_code, 204)
+        self.assertEqual(c.post("/logout?scope=global", headers=bearer).status_code, 204)
+        self.assertEqual(c.get("/sessions", headers=bearer).status_code, 401)
+
     def test_bearer_routes_logout_and_revoke(self):
         c = self.client
         name, tokens = c.signed_up("bearer")

@@ -499,6 +499,8 @@ TEST_CASE("a server runs from a configuration file alone, every flag settable th
       {"hash-workers", "1"},
       {"access-ttl", "120"},
       {"refresh-ttl", "3600"},
+      {"refresh-reuse-interval", "10"},
+      {"session-inactivity-timeout", "86400"},
       {"quiet", "true"},
       {"accept-legacy-tokens", "false"},
       {"purge-interval", "600"},

@@ -5,18 +5,34 @@
 // outage test lives in postgres_outage_test.cpp: it stops the server.
 #include "authcore/postgres_user_store.hpp"
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "account/session_flow_check.hpp"
 #include "schema_v1_check.hpp"
 #include "stores/postgres_database.hpp"
 #include "support/postgres_support.hpp"
 #include "user_store_contract.hpp"
 
 using namespace authcore;
+
+namespace {
+
+// Two stores (two pools) on one schema, as two service instances, and alice.
+std::array<std::unique_ptr<UserStore>, 2> two_instances_with_alice(const std::string& url,
+                                                                   const test::TestSchema& schema) {
+  std::array<std::unique_ptr<UserStore>, 2> instances{test::open_postgres_store(url, schema.options()),
+                                                      test::open_postgres_store(url, schema.options())};
+  REQUIRE_STORE_OK(instances[0]->create_user(test::contract_user("alice")));
+  return instances;
+}
+
+}  // namespace
 
 TEST_CASE("PostgresUserStore meets the UserStore contract", "[store][postgres]") {
   const auto url = test::postgres_url_or_skip();
@@ -34,24 +50,60 @@ TEST_CASE("PostgresUserStore meets the contract with a single pooled connection"
   test::check_user_store_contract([&] { return test::open_postgres_store(*url, options); });
 }
 
+TEST_CASE("the Authenticator's session rules hold on PostgresUserStore", "[authenticator][sessions][postgres]") {
+  const auto url = test::postgres_url_or_skip();
+  if (!url) return;
+  const test::TestSchema schema(*url);
+  test::check_session_flows([&] { return test::open_postgres_store(*url, schema.options()); });
+}
+
 TEST_CASE("two store instances (two pools): a refresh token rotates once across both", "[store][postgres]") {
   const auto url = test::postgres_url_or_skip();
   if (!url) return;
   const test::TestSchema schema(*url);
-  const std::unique_ptr<UserStore> instances[] = {test::open_postgres_store(*url, schema.options()),
-                                                  test::open_postgres_store(*url, schema.options())};
-  REQUIRE_STORE_OK(instances[0]->create_user(test::contract_user("alice")));
+  const auto instances = two_instances_with_alice(*url, schema);
   REQUIRE_STORE_OK(instances[1]->create_session("alice", "s1", "j1", test::kSessionEnd));
 
   std::vector<std::optional<ErrorCode>> outcomes(16);
   test::run_together(16, [&](int i) {
-    outcomes[static_cast<std::size_t>(i)] =
-        test::outcome(instances[i % 2]->rotate("s1", "j1", "next-" + std::to_string(i), test::kNow));
+    outcomes[static_cast<std::size_t>(i)] = test::outcome(
+        instances[static_cast<std::size_t>(i % 2)]->rotate("s1", "j1", "next-" + std::to_string(i), test::kNow));
   });
   CHECK(test::count_outcome(outcomes, std::nullopt) == 1);
   CHECK(test::count_outcome(outcomes, ErrorCode::revoked) == 15);
   CHECK_FALSE(instances[0]->is_session_active("s1", test::kNow).value());
   CHECK_FALSE(instances[1]->is_session_active("s1", test::kNow).value());
+}
+
+TEST_CASE("two store instances with a reuse interval: all 16 presenters get one pair, the session lives",
+          "[store][postgres]") {
+  const auto url = test::postgres_url_or_skip();
+  if (!url) return;
+  const test::TestSchema schema(*url);
+  const auto instances = two_instances_with_alice(*url, schema);
+  REQUIRE_STORE_OK(test::start_contract_session(*instances[1], "alice", "s1", "j1", test::kNow));
+
+  // Racing tabs: the live token presented 16 times at once.
+  std::vector<std::string> current(16, "refused");
+  test::run_together(16, [&](int i) {
+    const auto rotated = instances[static_cast<std::size_t>(i % 2)]->rotate(
+        test::contract_rotation("s1", "j1", "next-" + std::to_string(i), test::kNow, std::chrono::seconds{10}));
+    if (rotated) current[static_cast<std::size_t>(i)] = rotated->current_jti;
+  });
+  const auto live = instances[0]->find_session("s1");
+  REQUIRE_STORE_OK(live);
+  CHECK(live->is_active(test::kNow));
+  CHECK(std::count(current.begin(), current.end(), live->current_jti) == 16);
+
+  // A lost response: the token just rotated away, 16 times at once.
+  std::vector<std::string> retried(16, "refused");
+  test::run_together(16, [&](int i) {
+    const auto rotated = instances[static_cast<std::size_t>(i % 2)]->rotate(
+        test::contract_rotation("s1", "j1", "retry-" + std::to_string(i), test::kNow + 1, std::chrono::seconds{10}));
+    if (rotated) retried[static_cast<std::size_t>(i)] = rotated->current_jti;
+  });
+  CHECK(std::count(retried.begin(), retried.end(), live->current_jti) == 16);
+  CHECK(instances[1]->is_session_active("s1", test::kNow + 1).value());
 }
 
 TEST_CASE("instances starting together migrate a fresh schema once", "[store][postgres]") {
@@ -65,7 +117,7 @@ TEST_CASE("instances starting together migrate a fresh schema once", "[store][po
   CHECK(test::count_outcome(outcomes, std::nullopt) == 4);
   // A second application of a migration would fail on its primary key.
   schema.execute(
-      "DO $$ BEGIN IF (SELECT string_agg(version::text, ',' ORDER BY version) FROM {schema}.schema_version) <> '1,2'"
+      "DO $$ BEGIN IF (SELECT string_agg(version::text, ',' ORDER BY version) FROM {schema}.schema_version) <> '1,2,3'"
       " THEN RAISE 'not migrated exactly once'; END IF; END $$");
 }
 
@@ -145,8 +197,8 @@ TEST_CASE("a version-1 schema upgrades in place: users log in, sessions go on", 
   auto reopened = test::open_postgres_store(*url, schema.options());
   CHECK(reopened->find_user("carol")->email == std::optional<std::string>("carol@example.com"));
   schema.execute(
-      "DO $$ BEGIN IF (SELECT string_agg(version::text, ',' ORDER BY version) FROM {schema}.schema_version) <> '1,2'"
-      " THEN RAISE 'not at version 2'; END IF; END $$");
+      "DO $$ BEGIN IF (SELECT string_agg(version::text, ',' ORDER BY version) FROM {schema}.schema_version) <> '1,2,3'"
+      " THEN RAISE 'not at version 3'; END IF; END $$");
 }
 
 TEST_CASE("a PostgreSQL upgrade that the data refuses changes nothing and says why", "[store][postgres][migration]") {

@@ -23,6 +23,9 @@ inline PasswordPolicy cheap_policy() { return PasswordPolicy::custom(1, Password
 
 inline constexpr const char* kV1AlicePassword = "alice password";
 
+/// 2026-01-01T00:00:00Z: these tests run after it, so an upgrade does too.
+inline constexpr std::int64_t kUpgradedNoEarlierThan = 1'767'225'600;
+
 /// An Argon2id hash of kV1AlicePassword, made once at test time.
 inline const std::string& v1_alice_hash() {
   static const std::string hash = PasswordHasher(cheap_policy()).hash(kV1AlicePassword).value();
@@ -58,6 +61,13 @@ inline void check_upgraded_from_v1(UserStore& store) {
   CHECK(session->current_jti == "j2");
   CHECK(session->expires_at == kSessionEnd);
   CHECK_FALSE(session->scope.has_value());  // granted before scopes existed
+  // Version 3 dates sessions from before it at the upgrade (the database's
+  // clock), and records no pair to issue again.
+  CHECK(session->created_at >= kUpgradedNoEarlierThan);
+  CHECK(session->last_refreshed_at == session->created_at);
+  CHECK_FALSE(session->previous_jti.has_value());
+  CHECK(session->access_jti.empty());
+  CHECK(session->user_agent.empty());
   CHECK(store.find_session("s-bob")->revoked);
   CHECK_FALSE(store.is_session_active("s-bob", kNow).value());
 

@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "account/session_flow_check.hpp"
 #include "schema_v1_check.hpp"
 #include "stores/sqlite_database.hpp"
 #include "support/process_support.hpp"
@@ -99,6 +100,11 @@ TEST_CASE("SqliteUserStore meets the contract with a single pooled connection", 
   test::check_user_store_contract([&] { return open_store(dir.file("users.db"), options); });
 }
 
+TEST_CASE("the Authenticator's session rules hold on SqliteUserStore", "[authenticator][sessions][sqlite]") {
+  const test::TempDir dir;
+  test::check_session_flows([&] { return open_store(dir.file("users.db")); });
+}
+
 TEST_CASE("SqliteUserStore keeps its data and records the schema version", "[store][sqlite]") {
   const test::TempDir dir;
   const std::string path = dir.file("users.db");
@@ -113,7 +119,7 @@ TEST_CASE("SqliteUserStore keeps its data and records the schema version", "[sto
   REQUIRE_STORE_ERROR(ErrorCode::revoked, reopened->rotate("s1", "j1", "j3", test::kNow));
 
   RawDatabase raw(path);
-  CHECK(raw.scalar("SELECT group_concat(version) FROM schema_version") == "1,2");
+  CHECK(raw.scalar("SELECT group_concat(version) FROM schema_version") == "1,2,3");
   CHECK(raw.scalar("PRAGMA journal_mode") == "wal");
   CHECK(raw.scalar("SELECT spent FROM refresh_tokens WHERE jti = 'j1'") == "1");
 }
@@ -172,12 +178,12 @@ TEST_CASE("a version-1 database upgrades in place: users log in, sessions go on"
   const std::string path = dir.file("users.db");
   write_v1_database(path);
   auto store = open_store(path);
-  CHECK(RawDatabase(path).scalar("SELECT group_concat(version) FROM schema_version") == "1,2");
+  CHECK(RawDatabase(path).scalar("SELECT group_concat(version) FROM schema_version") == "1,2,3");
   test::check_upgraded_from_v1(*store);
   store.reset();
   // Opening again applies nothing twice.
   auto reopened = open_store(path);
-  CHECK(RawDatabase(path).scalar("SELECT group_concat(version) FROM schema_version") == "1,2");
+  CHECK(RawDatabase(path).scalar("SELECT group_concat(version) FROM schema_version") == "1,2,3");
   CHECK(reopened->find_user("carol")->email == std::optional<std::string>("carol@example.com"));
 }
 
@@ -289,6 +295,45 @@ TEST_CASE("two processes on one file: a refresh token rotates once across both",
   CHECK(here.successes + there.successes == 1);
   CHECK(here.revoked + there.revoked == 15);
   CHECK_FALSE(store->is_session_active("s1", test::kNow).value());
+}
+
+TEST_CASE("two processes on one file: with a reuse interval all 16 presenters get the same pair",
+          "[store][sqlite][process]") {
+  const test::TempDir dir;
+  const std::string path = dir.file("users.db");
+  // Each process races 8 threads and reports the live jti each was given.
+  const auto race = [](UserStore& racing_store, const std::string& prefix) {
+    std::vector<std::string> current(8, "refused");
+    test::run_together(8, [&](int i) {
+      const auto rotated = racing_store.rotate(
+          test::contract_rotation("s1", "j1", prefix + std::to_string(i), test::kNow, std::chrono::seconds{10}));
+      if (rotated) current[static_cast<std::size_t>(i)] = rotated->current_jti;
+    });
+    std::string report;
+    for (const auto& jti : current) report += jti + " ";
+    return report;
+  };
+  test::ChildProcess child([&](test::StartGate& gate) {
+    auto child_store = SqliteUserStore::open(path);
+    gate.arrive_and_wait();
+    if (!child_store) return "open failed: " + test::describe(child_store);
+    return race(**child_store, "child-");
+  });
+  auto store = open_store(path);
+  REQUIRE_STORE_OK(store->create_user(test::contract_user("alice")));
+  REQUIRE_STORE_OK(test::start_contract_session(*store, "alice", "s1", "j1", test::kNow));
+
+  child.gate().arrive_and_wait();
+  const std::string here = race(*store, "parent-");
+  const std::string there = child.finish();
+  INFO("parent: " << here << "child: " << there);
+  const auto live = store->find_session("s1");
+  REQUIRE_STORE_OK(live);
+  CHECK(live->is_active(test::kNow));
+  std::string expected;
+  for (int i = 0; i < 8; ++i) expected += live->current_jti + " ";
+  CHECK(here == expected);
+  CHECK(there == expected);
 }
 
 namespace {

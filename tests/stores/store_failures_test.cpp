@@ -41,11 +41,9 @@ class FailingStore final : public UserStore {
     return failure();
   }
   Result<void> do_delete_user(std::string_view) override { return failure(); }
-  Result<void> do_create_session(std::string_view, std::string_view, std::string_view, std::int64_t,
-                                 std::string_view) override {
-    return failure();
-  }
-  Result<Session> do_rotate(std::string_view, std::string_view, std::string_view, std::int64_t) override {
+  Result<void> do_create_session(const SessionStart&) override { return failure(); }
+  Result<Session> do_rotate(const RotationRequest&) override { return failure(); }
+  Result<std::vector<Session>> do_list_sessions(std::string_view, std::int64_t, std::chrono::seconds) const override {
     return failure();
   }
   Result<Session> do_find_session(std::string_view) const override { return failure(); }
@@ -54,7 +52,7 @@ class FailingStore final : public UserStore {
   Result<std::optional<std::string>> do_active_session_owner(std::string_view, std::int64_t) const override {
     return failure();
   }
-  Result<std::size_t> do_purge_expired(std::int64_t) override { return failure(); }
+  Result<std::size_t> do_purge_expired(std::int64_t, std::chrono::seconds) override { return failure(); }
   Result<void> do_ping() const override { return failure(); }
 
   ErrorCode code_;
@@ -85,7 +83,8 @@ TEST_CASE("every store error a backend returns is counted, from every call", "[s
   CHECK(store.active_session_owner("s", 0).error().code == code);
   CHECK(store.purge_expired(0).error().code == code);
   CHECK(store.ping().error().code == code);
-  CHECK(store.store_failures() == 17);
+  CHECK(store.list_sessions("alice", 0).error().code == code);
+  CHECK(store.store_failures() == 18);
 }
 
 TEST_CASE("refused arguments and answers about the data are no store failures", "[store][store_failures]") {

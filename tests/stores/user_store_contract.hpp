@@ -8,12 +8,14 @@
 #define AUTHCORE_TESTS_USER_STORE_CONTRACT_HPP
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "authcore/user_store.hpp"
@@ -511,6 +513,211 @@ inline void check_session_contract(UserStore& store) {
   }
 }
 
+/// A rotation as the Authenticator makes it: the next pair's access jti is
+/// "a-" and the next refresh jti (a per-thread copy that the view points
+/// at, good until the next call on the thread), its expiry now + 60, its
+/// scope "me".
+inline RotationRequest contract_rotation(std::string_view session_id, std::string_view presented, std::string_view next,
+                                         std::int64_t now,
+                                         std::chrono::seconds reuse_interval = std::chrono::seconds{0},
+                                         std::chrono::seconds inactivity_timeout = std::chrono::seconds{0}) {
+  static thread_local std::string access_jti;
+  access_jti = "a-" + std::string(next);
+  RotationRequest rotation;
+  rotation.session_id = session_id;
+  rotation.presented_jti = presented;
+  rotation.next_jti = next;
+  rotation.next_access_jti = access_jti;
+  rotation.next_access_expires_at = now + 60;
+  rotation.next_scope = "me";
+  rotation.now = now;
+  rotation.reuse_interval = reuse_interval;
+  rotation.inactivity_timeout = inactivity_timeout;
+  return rotation;
+}
+
+/// A session of `username` started at `created_at` from 192.0.2.1 with
+/// the user agent "ua-" and its id.
+inline Result<void> start_contract_session(UserStore& store, std::string_view username, std::string_view session_id,
+                                           std::string_view first_jti, std::int64_t created_at,
+                                           std::int64_t expires_at = kSessionEnd) {
+  const std::string user_agent = "ua-" + std::string(session_id);
+  SessionStart start;
+  start.username = username;
+  start.session_id = session_id;
+  start.first_refresh_jti = first_jti;
+  start.expires_at = expires_at;
+  start.scope = "me";
+  start.created_at = created_at;
+  start.client_address = "192.0.2.1";
+  start.user_agent = user_agent;
+  return store.create_session(start);
+}
+
+/// Schema version 3 (DESIGN §5, "Sessions for real clients"): what a
+/// session records, the reuse interval, the inactivity timeout, listing.
+inline void check_session_lifetime_contract(UserStore& store) {
+  using std::chrono::seconds;
+  REQUIRE_STORE_OK(store.create_user(contract_user("alice")));
+  REQUIRE_STORE_OK(store.create_user(contract_user("bob")));
+
+  SECTION("a session records its start, client and user agent, and each rotation its pair") {
+    REQUIRE_STORE_OK(start_contract_session(store, "alice", "s1", "j1", kNow - 100));
+    auto session = store.find_session("s1");
+    REQUIRE_STORE_OK(session);
+    CHECK(session->created_at == kNow - 100);
+    CHECK(session->last_refreshed_at == kNow - 100);
+    CHECK(session->client_address == "192.0.2.1");
+    CHECK(session->user_agent == "ua-s1");
+    CHECK_FALSE(session->previous_jti.has_value());
+    const auto rotated = store.rotate(contract_rotation("s1", "j1", "j2", kNow));
+    REQUIRE_STORE_OK(rotated);
+    CHECK(rotated->current_jti == "j2");
+    CHECK(rotated->previous_jti == std::optional<std::string>("j1"));
+    CHECK(rotated->last_refreshed_at == kNow);
+    CHECK(rotated->access_jti == "a-j2");
+    CHECK(rotated->access_expires_at == kNow + 60);
+    CHECK(rotated->pair_scope == "me");
+    session = store.find_session("s1");
+    REQUIRE_STORE_OK(session);
+    CHECK(session->current_jti == "j2");
+    CHECK(session->previous_jti == std::optional<std::string>("j1"));
+    CHECK(session->last_refreshed_at == kNow);
+    CHECK(session->access_jti == "a-j2");
+    CHECK(session->access_expires_at == kNow + 60);
+    CHECK(session->pair_scope == "me");
+    CHECK(session->created_at == kNow - 100);
+    REQUIRE_STORE_ERROR(ErrorCode::invalid_argument, start_contract_session(store, "alice", "s2", "k1", -1));
+  }
+  SECTION("the token just rotated away, within the reuse interval, returns the current pair and changes nothing") {
+    REQUIRE_STORE_OK(start_contract_session(store, "alice", "s1", "j1", kNow));
+    REQUIRE_STORE_OK(store.rotate(contract_rotation("s1", "j1", "j2", kNow, seconds{10})));
+    for (const std::int64_t at : {kNow, kNow + 5, kNow + 9}) {
+      const auto again = store.rotate(contract_rotation("s1", "j1", "j-retry", at, seconds{10}));
+      REQUIRE_STORE_OK(again);
+      CHECK(again->current_jti == "j2");
+      CHECK(again->access_jti == "a-j2");
+      CHECK(again->access_expires_at == kNow + 60);
+      CHECK(again->last_refreshed_at == kNow);
+      CHECK_FALSE(again->revoked);
+    }
+    const auto session = store.find_session("s1");
+    REQUIRE_STORE_OK(session);
+    CHECK(session->current_jti == "j2");
+    CHECK(session->last_refreshed_at == kNow);
+    // Nothing was spent for the retries: "j-retry" is free, j2 still rotates.
+    REQUIRE_STORE_OK(store.rotate(contract_rotation("s1", "j2", "j-retry", kNow + 9, seconds{10})));
+  }
+  SECTION("the token just rotated away, at or after the end of the interval, revokes the session") {
+    REQUIRE_STORE_OK(start_contract_session(store, "alice", "s1", "j1", kNow));
+    REQUIRE_STORE_OK(store.rotate(contract_rotation("s1", "j1", "j2", kNow, seconds{10})));
+    REQUIRE_STORE_ERROR(ErrorCode::revoked, store.rotate(contract_rotation("s1", "j1", "j3", kNow + 10, seconds{10})));
+    CHECK(store.find_session("s1")->revoked);
+    REQUIRE_STORE_ERROR(ErrorCode::revoked, store.rotate(contract_rotation("s1", "j2", "j3", kNow + 10, seconds{10})));
+  }
+  SECTION("with no interval, and for any older token, reuse revokes at once") {
+    REQUIRE_STORE_OK(start_contract_session(store, "alice", "s1", "j1", kNow));
+    REQUIRE_STORE_OK(start_contract_session(store, "alice", "s2", "k1", kNow));
+    REQUIRE_STORE_OK(store.rotate(contract_rotation("s1", "j1", "j2", kNow)));
+    REQUIRE_STORE_ERROR(ErrorCode::revoked, store.rotate(contract_rotation("s1", "j1", "j3", kNow)));
+    CHECK(store.find_session("s1")->revoked);
+    REQUIRE_STORE_OK(store.rotate(contract_rotation("s2", "k1", "k2", kNow, seconds{10})));
+    REQUIRE_STORE_OK(store.rotate(contract_rotation("s2", "k2", "k3", kNow + 1, seconds{10})));
+    REQUIRE_STORE_ERROR(ErrorCode::revoked, store.rotate(contract_rotation("s2", "k1", "k4", kNow + 2, seconds{10})));
+    CHECK(store.find_session("s2")->revoked);
+  }
+  SECTION("within the interval, a revoked session or one rotated without a recorded pair is still refused") {
+    REQUIRE_STORE_OK(start_contract_session(store, "alice", "s1", "j1", kNow));
+    REQUIRE_STORE_OK(store.rotate(contract_rotation("s1", "j1", "j2", kNow, seconds{10})));
+    REQUIRE_STORE_OK(store.revoke_session("s1"));
+    REQUIRE_STORE_ERROR(ErrorCode::revoked, store.rotate(contract_rotation("s1", "j1", "j3", kNow + 1, seconds{10})));
+    REQUIRE_STORE_OK(start_contract_session(store, "alice", "s2", "k1", kNow));
+    REQUIRE_STORE_OK(store.rotate("s2", "k1", "k2", kNow));
+    REQUIRE_STORE_ERROR(ErrorCode::revoked, store.rotate(contract_rotation("s2", "k1", "k3", kNow + 1, seconds{10})));
+    REQUIRE_STORE_ERROR(ErrorCode::invalid_argument,
+                        store.rotate(contract_rotation("s2", "k2", "k3", kNow, seconds{-1})));
+  }
+  SECTION("a session not refreshed for longer than the inactivity timeout is revoked at its next rotation") {
+    REQUIRE_STORE_OK(start_contract_session(store, "alice", "s1", "j1", kNow));
+    REQUIRE_STORE_OK(start_contract_session(store, "alice", "s2", "k1", kNow));
+    REQUIRE_STORE_OK(store.rotate(contract_rotation("s1", "j1", "j2", kNow + 60, seconds{0}, seconds{60})));
+    REQUIRE_STORE_OK(store.rotate(contract_rotation("s1", "j2", "j3", kNow + 120, seconds{0}, seconds{60})));
+    REQUIRE_STORE_ERROR(ErrorCode::revoked,
+                        store.rotate(contract_rotation("s2", "k1", "k2", kNow + 61, seconds{0}, seconds{60})));
+    CHECK(store.find_session("s2")->revoked);
+    CHECK(store.find_session("s1")->is_live(kNow + 180, seconds{60}));
+    CHECK_FALSE(store.find_session("s1")->is_live(kNow + 181, seconds{60}));
+    CHECK(store.find_session("s1")->is_live(kNow + 181, seconds{0}));
+  }
+  SECTION("list_sessions lists a user's live sessions, oldest first, and nobody else's") {
+    REQUIRE_STORE_OK(start_contract_session(store, "alice", "s-late", "j1", kNow - 10));
+    REQUIRE_STORE_OK(start_contract_session(store, "alice", "s-early", "j2", kNow - 20));
+    REQUIRE_STORE_OK(start_contract_session(store, "alice", "s-revoked", "j3", kNow - 30));
+    REQUIRE_STORE_OK(store.revoke_session("s-revoked"));
+    REQUIRE_STORE_OK(start_contract_session(store, "alice", "s-expired", "j4", kNow - 40, kNow - 1));
+    REQUIRE_STORE_OK(start_contract_session(store, "alice", "s-idle", "j5", kNow - 1000));
+    REQUIRE_STORE_OK(start_contract_session(store, "bob", "s-bob", "j6", kNow - 50));
+    const auto listed = store.list_sessions("alice", kNow, seconds{100});
+    REQUIRE_STORE_OK(listed);
+    REQUIRE(listed->size() == 2);
+    CHECK((*listed)[0].session_id == "s-early");
+    CHECK((*listed)[0].created_at == kNow - 20);
+    CHECK((*listed)[0].user_agent == "ua-s-early");
+    CHECK((*listed)[0].client_address == "192.0.2.1");
+    CHECK((*listed)[1].session_id == "s-late");
+    const auto without_timeout = store.list_sessions("alice", kNow);
+    REQUIRE_STORE_OK(without_timeout);
+    REQUIRE(without_timeout->size() == 3);
+    CHECK((*without_timeout)[0].session_id == "s-idle");
+    CHECK(store.list_sessions("nobody", kNow).value().empty());
+    REQUIRE_STORE_ERROR(ErrorCode::invalid_argument, store.list_sessions("alice", kNow, seconds{-1}));
+    REQUIRE_STORE_ERROR(ErrorCode::invalid_argument, store.list_sessions("", kNow));
+  }
+  SECTION("purge_expired with an inactivity timeout also deletes the inactive sessions") {
+    REQUIRE_STORE_OK(start_contract_session(store, "alice", "idle", "j1", kNow - 61));
+    REQUIRE_STORE_OK(start_contract_session(store, "alice", "edge", "j2", kNow - 60));
+    REQUIRE_STORE_OK(start_contract_session(store, "alice", "refreshed", "j3", kNow - 100));
+    REQUIRE_STORE_OK(store.rotate(contract_rotation("refreshed", "j3", "j4", kNow - 10)));
+    CHECK(store.purge_expired(kNow).value() == 0);
+    CHECK(store.purge_expired(kNow, seconds{60}).value() == 1);
+    REQUIRE_STORE_ERROR(ErrorCode::not_found, store.find_session("idle"));
+    REQUIRE_STORE_OK(store.find_session("edge"));
+    REQUIRE_STORE_OK(store.find_session("refreshed"));
+    REQUIRE_STORE_ERROR(ErrorCode::invalid_argument, store.purge_expired(kNow, seconds{-1}));
+  }
+  SECTION("16 threads present the live token with a reuse interval: one rotates, all get its pair, the session lives") {
+    REQUIRE_STORE_OK(start_contract_session(store, "alice", "s1", "j1", kNow));
+    std::vector<std::string> current(16);
+    std::vector<std::optional<ErrorCode>> outcomes(16);
+    run_together(16, [&](int i) {
+      const auto index = static_cast<std::size_t>(i);
+      const auto rotated = store.rotate(contract_rotation("s1", "j1", "next-" + std::to_string(i), kNow, seconds{10}));
+      outcomes[index] = outcome(rotated);
+      if (rotated) current[index] = rotated->current_jti;
+    });
+    CHECK(count_outcome(outcomes, std::nullopt) == 16);
+    CHECK(std::count(current.begin(), current.end(), current[0]) == 16);
+    CHECK(current[0].rfind("next-", 0) == 0);
+    const auto session = store.find_session("s1");
+    REQUIRE_STORE_OK(session);
+    CHECK(session->current_jti == current[0]);
+    CHECK(session->access_jti == "a-" + current[0]);
+    CHECK(session->is_active(kNow));
+  }
+  SECTION("16 threads present the token just rotated away, within the interval: all get the same pair") {
+    REQUIRE_STORE_OK(start_contract_session(store, "alice", "s1", "j1", kNow));
+    REQUIRE_STORE_OK(store.rotate(contract_rotation("s1", "j1", "j2", kNow, seconds{10})));
+    std::vector<std::string> current(16);
+    run_together(16, [&](int i) {
+      const auto rotated =
+          store.rotate(contract_rotation("s1", "j1", "retry-" + std::to_string(i), kNow + 1, seconds{10}));
+      if (rotated) current[static_cast<std::size_t>(i)] = rotated->current_jti;
+    });
+    CHECK(std::count(current.begin(), current.end(), "j2") == 16);
+    CHECK(store.is_session_active("s1", kNow + 1).value());
+  }
+}
+
 /// The whole contract: users, sessions, and a health check.
 inline void check_user_store_contract(const StoreFactory& make_store) {
   const std::unique_ptr<UserStore> store = make_store();
@@ -519,6 +726,7 @@ inline void check_user_store_contract(const StoreFactory& make_store) {
   SECTION("users") { check_user_contract(*store); }
   SECTION("accounts") { check_account_contract(*store); }
   SECTION("sessions") { check_session_contract(*store); }
+  SECTION("session lifetimes") { check_session_lifetime_contract(*store); }
 }
 
 }  // namespace authcore::test

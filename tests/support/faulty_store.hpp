@@ -48,13 +48,11 @@ class FaultyStore final : public UserStore {
     return store_.update_password_hash(username, expected, next);
   }
   Result<void> do_delete_user(std::string_view username) override { return store_.delete_user(username); }
-  Result<void> do_create_session(std::string_view username, std::string_view session_id, std::string_view jti,
-                                 std::int64_t expires_at, std::string_view scope) override {
-    return store_.create_session(username, session_id, jti, expires_at, scope);
-  }
-  Result<Session> do_rotate(std::string_view session_id, std::string_view presented, std::string_view next,
-                            std::int64_t now) override {
-    return store_.rotate(session_id, presented, next, now);
+  Result<void> do_create_session(const SessionStart& start) override { return store_.create_session(start); }
+  Result<Session> do_rotate(const RotationRequest& rotation) override { return store_.rotate(rotation); }
+  Result<std::vector<Session>> do_list_sessions(std::string_view username, std::int64_t now,
+                                                std::chrono::seconds inactivity_timeout) const override {
+    return store_.list_sessions(username, now, inactivity_timeout);
   }
   Result<Session> do_find_session(std::string_view session_id) const override {
     if (session_error) return Error{*session_error, "the store is down (FaultyStore)"};
@@ -69,7 +67,9 @@ class FaultyStore final : public UserStore {
     if (session_error) return Error{*session_error, "the store is down (FaultyStore)"};
     return store_.active_session_owner(session_id, now);
   }
-  Result<std::size_t> do_purge_expired(std::int64_t now) override { return store_.purge_expired(now); }
+  Result<std::size_t> do_purge_expired(std::int64_t now, std::chrono::seconds inactivity_timeout) override {
+    return store_.purge_expired(now, inactivity_timeout);
+  }
   Result<void> do_ping() const override {
     if (ping_error) return Error{*ping_error, "connection to server on socket failed: host db.internal"};
     return store_.ping();
