@@ -239,14 +239,17 @@ TEST_CASE("sessions list prints a user's live sessions, purge --inactivity-timeo
   const auto store = db.store();
   const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
   const auto start = [&](const char* username, const char* id, std::int64_t created_at) {
+    // SessionStart holds views: the strings they name live until the call.
+    const std::string jti = std::string("j-") + id;
+    const std::string user_agent = std::string("agent-") + id;
     SessionStart session;
     session.username = username;
     session.session_id = id;
-    session.first_refresh_jti = std::string("j-") + id;
+    session.first_refresh_jti = jti;
     session.expires_at = now + 3600;
     session.created_at = created_at;
     session.client_address = "192.0.2.9";
-    session.user_agent = std::string("agent-") + id;
+    session.user_agent = user_agent;
     REQUIRE(store->create_session(session));
   };
   start("alice", "recent", now - 10);
