@@ -103,10 +103,14 @@ struct AuthenticatorOptions {
   /// Failed-login throttling. Default: an InMemoryLoginThrottle with
   /// LoginThrottleOptions{}.
   std::shared_ptr<LoginThrottle> login_throttle;
-  /// How long authenticate() may trust a cached "session is active". Default:
-  /// the store's UserStore::default_session_cache_staleness() (0 for memory
-  /// and SQLite, 1 s for PostgreSQL). Risk: a logout on another instance
-  /// takes up to this long to stop an access token here.
+  /// How long authenticate() may trust a cached "session is active" while
+  /// the store's UserStore::session_changes() stays the same. Default: the
+  /// store's UserStore::default_session_cache_staleness() (0 for memory,
+  /// 1 s for SQLite and PostgreSQL). Every revocation moves the change
+  /// generation, so this bounds only sessions that end by reaching their
+  /// expiry. Risk: such a session's access token is accepted here up to
+  /// this long after the session ended; with a custom store that hears
+  /// nothing of other processes, their revocations take as long.
   std::optional<std::chrono::milliseconds> session_cache_staleness;
   /// Accept access tokens without a session id (`sid`), such as those of an
   /// app being migrated to authcore (PyJWT tokens signed with the same key):
@@ -299,8 +303,8 @@ class AUTHCORE_API Authenticator {
   /// The claims of `access_token` when it verifies, its session is active
   /// and belongs to the token's user (`sub`), and that user exists and is
   /// not disabled (a logged-out token, or one of a disabled or deleted user,
-  /// is revoked at once, within the session cache's staleness across
-  /// instances). Fails with a token code, revoked, or a store error (fails
+  /// is revoked at once here, and within milliseconds when another process
+  /// sharing the database did it: docs/authenticator.md). Fails with a token code, revoked, or a store error (fails
   /// closed: never success on a session it could not check).
   Result<Claims> authenticate(std::string_view access_token) const;
 
@@ -323,8 +327,9 @@ class AUTHCORE_API Authenticator {
   /// once (invalid_argument, overloaded).
   void signup_async(std::string username, SecretBytes password, std::optional<std::string> email,
                     std::function<void(Result<User>)> done);
-  /// login() without blocking; `done` is called as for signup_async(), or
-  /// before this returns with too_many_attempts.
+  /// login() without blocking; `done` is called as for signup_async(). The
+  /// LoginThrottle is asked on the HashGate thread, before any password
+  /// work, so that a throttle in a database never blocks the caller.
   void login_async(std::string username, SecretBytes password, std::string client,
                    std::function<void(Result<TokenPair>)> done);
   /// login() with requested scopes, without blocking, as above.

@@ -34,6 +34,11 @@ struct PostgresUserStoreOptions {
   /// How long a call waits for a free pooled connection before failing with
   /// ErrorCode::store_busy. Default 5 s.
   std::chrono::milliseconds acquire_timeout{5000};
+  /// How often the store tries to reconnect its LISTEN connection (the one
+  /// through which it hears of other instances' revocations) after losing
+  /// it. Until it is back, the Authenticator's session cache asks the
+  /// database on every request. Default 250 ms.
+  std::chrono::milliseconds listen_retry_interval{250};
 };
 
 /// A UserStore in PostgreSQL, through libpq: for many service instances on

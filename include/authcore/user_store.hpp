@@ -21,6 +21,21 @@
 
 namespace authcore {
 
+/// What a cache of session state (the Authenticator's) may rely on, from
+/// UserStore::session_changes() (DESIGN §5).
+struct SessionChanges {
+  /// Grows whenever a session may have ended or a user may have been
+  /// disabled, deleted or changed: at once for this store object's own
+  /// writes, and for other processes' writes as soon as the store hears of
+  /// them (SQLite: within a few milliseconds; PostgreSQL: through
+  /// LISTEN/NOTIFY). An answer cached at one generation is stale at any other.
+  std::uint64_t generation = 0;
+  /// False while other processes' writes may go unheard (PostgreSQL's
+  /// notification connection is down): a cache must then trust nothing it
+  /// remembers as active, and ask the store.
+  bool complete = true;
+};
+
 /// A user account as the store keeps it (DESIGN §5, "Accounts"). The store
 /// does not validate usernames or e-mail addresses (the Authenticator does);
 /// it keeps every string byte for byte.
@@ -320,12 +335,20 @@ class AUTHCORE_API UserStore {
   Result<void> ping() const;
 
   /// How long, by default, a process may trust a cached "this session is
-  /// active" answer from this store (DESIGN §5): zero for stores whose
-  /// revocations are seen at once by every reader (memory, SQLite), one
-  /// second for a database shared by many service instances (PostgreSQL),
-  /// where asking on every request would put a round trip on the hot path.
-  /// The Authenticator uses it unless told otherwise.
+  /// active" answer from this store while session_changes() stays the same
+  /// (DESIGN §5): zero for the memory store, whose lookups cost no more
+  /// than the cache's, one second for SQLite and PostgreSQL, which hear of
+  /// every revocation (so the bound only covers sessions that end by
+  /// reaching their expires_at). The Authenticator uses it unless told
+  /// otherwise.
   std::chrono::milliseconds default_session_cache_staleness() const noexcept;
+
+  /// The store's change generation (see SessionChanges): this object's own
+  /// revoking writes (set_disabled, set_roles, update_password_hash,
+  /// delete_user, a refused rotate, revoke_session, revoke_all_sessions,
+  /// purge_expired) move it before they return, whatever their outcome;
+  /// a backend that hears of other processes' writes moves it for those too.
+  SessionChanges session_changes() const noexcept;
 
   /// How many calls of this store have failed with a store error
   /// (store_unavailable, store_busy, store_full, store_error) since it was
@@ -342,7 +365,12 @@ class AUTHCORE_API UserStore {
   template <class T>
   Result<T> counted(Result<T> result) const;
 
+  // `result`, after recording that sessions or users may have changed.
+  template <class T>
+  Result<T> changed(Result<T> result);
+
   mutable std::atomic<std::uint64_t> store_failures_{0};
+  std::atomic<std::uint64_t> own_changes_{0};
 
   virtual Result<void> do_create_user(const User& user) = 0;
   virtual Result<std::size_t> do_import_users(const std::vector<User>& users) = 0;
@@ -366,6 +394,9 @@ class AUTHCORE_API UserStore {
   virtual Result<std::size_t> do_purge_expired(std::int64_t now, std::chrono::seconds inactivity_timeout) = 0;
   virtual Result<void> do_ping() const = 0;
   virtual std::chrono::milliseconds do_default_session_cache_staleness() const noexcept;
+  /// Other processes' changes, as far as the backend hears of them; the
+  /// default hears of none: {0, true}.
+  virtual SessionChanges do_session_changes() const noexcept;
 };
 
 }  // namespace authcore

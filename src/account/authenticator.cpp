@@ -459,13 +459,14 @@ class Authenticator::Impl {
   // never active (disabling revokes them, and the store also checks).
   Result<void> check_session(std::string_view session_id, std::string_view subject) const {
     const auto now = clock_.now();
-    if (const auto cached = sessions_.lookup(session_id, subject, now)) {
+    const SessionChanges changes = store_.session_changes();
+    if (const auto cached = sessions_.lookup(session_id, subject, now, changes)) {
       if (!*cached) return revoked("the session has ended, or is not the token's user's");
       return {};
     }
     const auto owner = store_.active_session_owner(session_id, clock_.unix_seconds());
     if (!owner) return owner.error();
-    sessions_.remember(session_id, *owner, now);
+    sessions_.remember(session_id, *owner, now, changes.generation);
     if (!*owner) return revoked("the session has ended");
     if (**owner != subject) return revoked("the token's subject is not the session's user");
     return {};
@@ -745,15 +746,16 @@ void Authenticator::login_async(std::string username, SecretBytes password, std:
 
 void Authenticator::login_async(std::string username, SecretBytes password, std::string client, std::string user_agent,
                                 ScopeSet requested_scopes, std::function<void(Result<TokenPair>)> done) {
-  if (auto admitted = impl_->admit_login(username, client); !admitted) {
-    done(admitted.error());
-    return;
-  }
   Impl& impl = *impl_;
+  // The throttle is asked on the HashGate thread too, before any password
+  // work: a throttle that keeps its counters in a database
+  // (PostgresLoginThrottle) must not make the caller, a network thread,
+  // wait for it.
   submit<TokenPair>(
       impl.gate(),
       [&impl, username = std::move(username), password = std::move(password), client = std::move(client),
-       user_agent = std::move(user_agent), requested = std::move(requested_scopes)] {
+       user_agent = std::move(user_agent), requested = std::move(requested_scopes)]() -> Result<TokenPair> {
+        if (auto admitted = impl.admit_login(username, client); !admitted) return admitted.error();
         return impl.login(username, password.view(), ClientInfo{client, user_agent}, requested);
       },
       std::move(done));

@@ -6,6 +6,7 @@
 #include <array>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -13,12 +14,17 @@
 #include <unordered_map>
 
 #include "authcore/clock.hpp"
+#include "authcore/user_store.hpp"
 
 namespace authcore::detail {
 
 /// Remembers, per session id, whether the store last said the session was
-/// active, whose it is, and when. An "active" answer is trusted for
-/// `staleness`; an "inactive" one for ever, since a revoked, expired or
+/// active, whose it is, when, and at which of the store's change
+/// generations (UserStore::session_changes()). An "active" answer is
+/// trusted while the generation is the same, the store hears of every
+/// change (SessionChanges::complete) and for at most `staleness` (which
+/// bounds only sessions ending by expiry: every revocation moves the
+/// generation); an "inactive" one for ever, since a revoked, expired or
 /// deleted session never comes back (session ids are 128-bit random values,
 /// never reused), and neither does a disabled user's (disabling revokes).
 /// Sharded by hash so that request threads rarely share a lock; each shard
@@ -30,19 +36,22 @@ class SessionCache {
 
   /// Whether `session_id` is active and `subject`'s, if what is cached is
   /// still trustworthy at `now`: false when it ended or is another user's.
-  std::optional<bool> lookup(std::string_view session_id, std::string_view subject, Clock::time_point now) const;
-  /// Records what the store said at `now`: the active session's owner, or
-  /// nullopt when it is not active. Active answers are not kept when
-  /// staleness is zero.
-  void remember(std::string_view session_id, std::optional<std::string_view> owner, Clock::time_point now);
+  std::optional<bool> lookup(std::string_view session_id, std::string_view subject, Clock::time_point now,
+                             const SessionChanges& changes) const;
+  /// Records what the store said at `now`, asked at change `generation`
+  /// (read before asking): the active session's owner, or nullopt when it
+  /// is not active. Active answers are not kept when staleness is zero.
+  void remember(std::string_view session_id, std::optional<std::string_view> owner, Clock::time_point now,
+                std::uint64_t generation);
   /// Records that this process revoked the session (logout, reuse).
-  void forget_active(std::string_view session_id) { remember(session_id, std::nullopt, {}); }
+  void forget_active(std::string_view session_id) { remember(session_id, std::nullopt, {}, 0); }
 
  private:
   static constexpr std::size_t kShards = 16;
   struct Entry {
     std::optional<std::string> owner;  ///< nullopt: the session has ended
     Clock::time_point checked_at;
+    std::uint64_t generation;
   };
   struct Shard {
     mutable std::mutex mutex;

@@ -2,6 +2,7 @@
 
 #include <poll.h>
 
+#include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <utility>
@@ -131,6 +132,25 @@ Result<void> PostgresConnection::execute_script(const char* sql) {
   auto done = checked(PQexec(connection_, with_schema(sql, quoted_schema_).c_str()));
   if (!done) return done.error();
   return {};
+}
+
+Result<std::vector<std::string>> PostgresConnection::await_notifications(std::chrono::milliseconds timeout) {
+  pollfd socket{PQsocket(connection_), POLLIN, 0};
+  if (socket.fd < 0) return broken_connection();
+  if (poll(&socket, 1, static_cast<int>(timeout.count())) < 0 && errno != EINTR) return broken_connection();
+  // A server that ends the connection sends an error first, then closes:
+  // consuming may succeed once before the status says so.
+  if (PQconsumeInput(connection_) == 0 || PQstatus(connection_) != CONNECTION_OK) return broken_connection();
+  std::vector<std::string> payloads;
+  while (PGnotify* notification = PQnotifies(connection_)) {
+    payloads.emplace_back(notification->extra);
+    PQfreemem(notification);
+  }
+  return payloads;
+}
+
+Error PostgresConnection::broken_connection() const {
+  return Error{ErrorCode::store_unavailable, "PostgreSQL: connection lost: " + trimmed(PQerrorMessage(connection_))};
 }
 
 Result<const std::string*> PostgresConnection::prepared_name(const char* sql) {

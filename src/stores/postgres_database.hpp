@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "authcore/result.hpp"
 
@@ -99,6 +100,12 @@ class PostgresConnection {
   /// replaced.
   Result<void> execute_script(const char* sql);
 
+  /// The payloads of the notifications for channels this connection
+  /// LISTENs on (https://www.postgresql.org/docs/current/libpq-notify.html),
+  /// waiting up to `timeout` for the first; none when none came. Fails
+  /// with store_unavailable when the connection is broken.
+  Result<std::vector<std::string>> await_notifications(std::chrono::milliseconds timeout);
+
   /// True inside a transaction (also a failed one).
   bool in_transaction() const noexcept;
 
@@ -120,6 +127,7 @@ class PostgresConnection {
   Result<const std::string*> prepared_name(const char* sql);
   Result<PostgresRows> run_prepared(const char* sql, int count, const char* const* values);
   Result<PostgresRows> checked(PGresult* result);
+  Error broken_connection() const;
 
   PGconn* connection_;
   std::string quoted_schema_;

@@ -1,10 +1,13 @@
 #include "authcore/postgres_user_store.hpp"
 
+#include <memory>
 #include <utility>
 
 #include "detail/utf8.hpp"
 #include "stores/migration.hpp"
 #include "stores/postgres_database.hpp"
+#include "stores/postgres_listener.hpp"
+#include "stores/postgres_schema.hpp"
 #include "stores/sql_user_store.hpp"
 #include "stores/store_errors.hpp"
 #include "stores/transaction.hpp"
@@ -78,6 +81,38 @@ ALTER TABLE {schema}.sessions
 UPDATE {schema}.sessions SET created_at = extract(epoch FROM now())::bigint,
   last_refreshed_at = extract(epoch FROM now())::bigint;
 CREATE INDEX sessions_by_activity ON {schema}.sessions (last_refreshed_at);
+)sql"},
+    // Fleets (DESIGN §5): every change that can end a session or refuse a
+    // user's tokens notifies channel `authcore` with the schema's name, so
+    // that every instance's session cache hears of it when the transaction
+    // commits (NOTIFY is transactional, and identical notifications of one
+    // transaction arrive once). A rotation changes no `revoked` and does not
+    // notify. login_failures holds PostgresLoginThrottle's counters: key is
+    // 'u' or 'c' and the username or client address; times are Unix
+    // microseconds.
+    {4, "change notifications, shared login throttle", R"sql(
+CREATE FUNCTION {schema}.notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('authcore', TG_TABLE_SCHEMA);
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER sessions_revoked AFTER UPDATE OF revoked ON {schema}.sessions
+  FOR EACH ROW WHEN (NEW.revoked AND NOT OLD.revoked) EXECUTE FUNCTION {schema}.notify_change();
+CREATE TRIGGER sessions_deleted AFTER DELETE ON {schema}.sessions
+  FOR EACH STATEMENT EXECUTE FUNCTION {schema}.notify_change();
+CREATE TRIGGER users_changed AFTER UPDATE OF disabled, password_hash, roles ON {schema}.users
+  FOR EACH STATEMENT EXECUTE FUNCTION {schema}.notify_change();
+CREATE TRIGGER users_deleted AFTER DELETE ON {schema}.users
+  FOR EACH STATEMENT EXECUTE FUNCTION {schema}.notify_change();
+
+CREATE TABLE {schema}.login_failures (
+  key          text COLLATE "C" PRIMARY KEY,
+  failures     bigint NOT NULL,
+  last_failure bigint NOT NULL,
+  locked_until bigint NOT NULL
+);
+CREATE INDEX login_failures_by_age ON {schema}.login_failures (last_failure);
 )sql"},
 };
 
@@ -226,7 +261,10 @@ Result<void> migrate(PostgresConnection& db, const std::string& schema) {
 /// as a single statement.
 class PostgresStore final : public detail::SqlUserStore<PostgresConnection, PostgresUserStore> {
  public:
-  using SqlUserStore::SqlUserStore;
+  PostgresStore(const PostgresUserStoreOptions& options, Pool::Opener open,
+                std::unique_ptr<detail::PostgresListener> listener)
+      : SqlUserStore(kStatements, options.pool_size, options.acquire_timeout, std::move(open)),
+        listener_(std::move(listener)) {}
 
  private:
   Result<void> do_create_session(const SessionStart& start) override {
@@ -240,28 +278,44 @@ class PostgresStore final : public detail::SqlUserStore<PostgresConnection, Post
     });
   }
 
-  // Shared by many instances: a revocation elsewhere reaches this process's
-  // cache within a second (DESIGN §5).
+  // Every revocation, here or on another instance, moves the generation
+  // (through the listener), so the staleness only bounds sessions that end
+  // by reaching their expires_at.
   std::chrono::milliseconds do_default_session_cache_staleness() const noexcept override {
     return std::chrono::seconds{1};
   }
+
+  SessionChanges do_session_changes() const noexcept override { return listener_->changes(); }
+
+  std::unique_ptr<detail::PostgresListener> listener_;
 };
 
 }  // namespace
 
+namespace detail {
+
+Result<void> check_postgres_target(const std::string& conninfo, const std::string& schema) {
+  if (auto checked = check_conninfo(conninfo); !checked) return checked;
+  return check_schema_name(schema);
+}
+
+Result<void> migrate_postgres_schema(PostgresConnection& db, const std::string& schema) { return migrate(db, schema); }
+
+}  // namespace detail
+
 Result<std::unique_ptr<PostgresUserStore>> PostgresUserStore::open(const std::string& conninfo,
                                                                    const PostgresUserStoreOptions& options) {
-  if (auto checked = check_conninfo(conninfo); !checked) return checked.error();
-  if (auto checked = check_schema_name(options.schema); !checked) return checked.error();
+  if (auto checked = detail::check_postgres_target(conninfo, options.schema); !checked) return checked.error();
   auto open_connection = [conninfo, timeout = options.connect_timeout,
                           schema = detail::quote_identifier(options.schema)] {
     return PostgresConnection::open(conninfo, timeout, schema);
   };
   auto first = open_connection();
   if (!first) return first.error();
-  if (auto migrated = migrate(**first, options.schema); !migrated) return migrated.error();
-  auto store =
-      std::make_unique<PostgresStore>(kStatements, options.pool_size, options.acquire_timeout, open_connection);
+  if (auto migrated = detail::migrate_postgres_schema(**first, options.schema); !migrated) return migrated.error();
+  auto listener = detail::PostgresListener::start(open_connection, options.schema, options.listen_retry_interval);
+  if (!listener) return listener.error();
+  auto store = std::make_unique<PostgresStore>(options, open_connection, std::move(*listener));
   store->pool().adopt(std::move(*first));
   return std::unique_ptr<PostgresUserStore>(std::move(store));
 }

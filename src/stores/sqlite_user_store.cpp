@@ -1,7 +1,11 @@
 #include "authcore/sqlite_user_store.hpp"
 
+#include <chrono>
+#include <cstdint>
+#include <memory>
 #include <utility>
 
+#include "stores/change_feed.hpp"
 #include "stores/migration.hpp"
 #include "stores/sql_user_store.hpp"
 #include "stores/sqlite_database.hpp"
@@ -156,13 +160,75 @@ Result<void> migrate(SqliteConnection& db) {
   return transaction->commit();
 }
 
+// https://sqlite.org/pragma.html#pragma_data_version: two reads on one
+// connection differ when any other connection, in this process or another,
+// committed in between.
+constexpr char kDataVersion[] = "PRAGMA data_version";
+
+/// How often the watcher reads data_version: the bound on how long another
+/// process's revocation can go unseen by this one's session cache.
+constexpr std::chrono::milliseconds kWatchPeriod{5};
+
+Result<std::int64_t> data_version(SqliteConnection& db) {
+  auto query = db.query(kDataVersion);
+  if (!query) return query.error();
+  const auto row = query->step();
+  if (!row) return row.error();
+  if (!*row) return Error{ErrorCode::store_error, "SQLite: PRAGMA data_version returned no row"};
+  return query->integer(0);
+}
+
 /// The SQLite store: the shared SQL operations, plus session creation as a
-/// BEGIN IMMEDIATE transaction.
+/// BEGIN IMMEDIATE transaction, and a thread that watches the file for
+/// other connections' commits so that the session cache hears of them.
 class SqliteStore final : public detail::SqlUserStore<SqliteConnection, SqliteUserStore> {
  public:
-  using SqlUserStore::SqlUserStore;
+  /// `watch` is a connection of its own, whose data_version was `seen`
+  /// before the store was handed out, so no commit goes unnoticed.
+  SqliteStore(Pool::Opener open, std::unique_ptr<SqliteConnection> watch, std::int64_t seen,
+              const SqliteUserStoreOptions& options)
+      : SqlUserStore(kStatements, options.pool_size, options.busy_timeout, open),
+        open_(std::move(open)),
+        watch_(std::move(watch)),
+        seen_(seen) {}
 
  private:
+  // Any commit by another connection counts as a change: the watcher cannot
+  // tell a revocation from a sign-up, and a spurious change only costs the
+  // cache one store lookup per session.
+  void watch_step(const detail::WatcherThread::Pause& pause) {
+    if (!watch_) reopen_watch();
+    if (watch_) {
+      const auto version = data_version(*watch_);
+      if (!version) {
+        feed_.lost();
+        watch_.reset();
+      } else if (*version != seen_) {
+        seen_ = *version;
+        feed_.changed();
+      }
+    }
+    pause(kWatchPeriod);
+  }
+
+  void reopen_watch() {
+    auto opened = open_();
+    if (!opened) return;
+    const auto version = data_version(**opened);
+    if (!version) return;
+    watch_ = std::move(*opened);
+    seen_ = *version;
+    feed_.restored();
+  }
+
+  SessionChanges do_session_changes() const noexcept override { return feed_.read(); }
+
+  // Every revocation moves the generation, so the staleness only bounds
+  // sessions that end by reaching their expires_at.
+  std::chrono::milliseconds do_default_session_cache_staleness() const noexcept override {
+    return std::chrono::seconds{1};
+  }
+
   // Under BEGIN IMMEDIATE: set_disabled() cannot come between the check
   // that the user is enabled and the insert.
   Result<void> do_create_session(const SessionStart& start) override {
@@ -176,6 +242,12 @@ class SqliteStore final : public detail::SqlUserStore<SqliteConnection, SqliteUs
       return {};
     });
   }
+
+  Pool::Opener open_;
+  std::unique_ptr<SqliteConnection> watch_;  ///< the watcher thread's; null while it cannot be opened
+  std::int64_t seen_;                        ///< data_version at the watcher's last read
+  detail::ChangeFeed feed_;
+  detail::WatcherThread watcher_{[this](const detail::WatcherThread::Pause& pause) { watch_step(pause); }};
 };
 
 }  // namespace
@@ -186,7 +258,11 @@ Result<std::unique_ptr<SqliteUserStore>> SqliteUserStore::open(const std::string
   auto first = open_connection();
   if (!first) return first.error();
   if (auto migrated = migrate(**first); !migrated) return migrated.error();
-  auto store = std::make_unique<SqliteStore>(kStatements, options.pool_size, options.busy_timeout, open_connection);
+  auto watch = open_connection();
+  if (!watch) return watch.error();
+  const auto seen = data_version(**watch);
+  if (!seen) return seen.error();
+  auto store = std::make_unique<SqliteStore>(open_connection, std::move(*watch), *seen, options);
   store->pool().adopt(std::move(*first));
   return std::unique_ptr<SqliteUserStore>(std::move(store));
 }

@@ -3,6 +3,7 @@
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "detail/ascii_names.hpp"
 #include "detail/utf8.hpp"
@@ -122,6 +123,12 @@ Result<T> UserStore::counted(Result<T> result) const {
   return result;
 }
 
+template <class T>
+Result<T> UserStore::changed(Result<T> result) {
+  own_changes_.fetch_add(1, std::memory_order_release);
+  return result;
+}
+
 std::uint64_t UserStore::store_failures() const noexcept { return store_failures_.load(std::memory_order_relaxed); }
 
 Result<void> UserStore::create_user(const User& user) {
@@ -153,13 +160,13 @@ Result<std::vector<User>> UserStore::list_users() const { return counted(do_list
 
 Result<void> UserStore::set_disabled(std::string_view username, bool disabled) {
   if (auto error = first_invalid({username_argument(username)})) return *error;
-  return counted(do_set_disabled(username, disabled));
+  return changed(counted(do_set_disabled(username, disabled)));
 }
 
 Result<void> UserStore::set_roles(std::string_view username, const std::set<std::string>& roles) {
   if (auto error = first_invalid({username_argument(username)})) return *error;
   if (auto error = first_invalid_role(roles)) return *error;
-  return counted(do_set_roles(username, roles));
+  return changed(counted(do_set_roles(username, roles)));
 }
 
 Result<void> UserStore::update_password_hash(std::string_view username, std::string_view expected_hash,
@@ -169,12 +176,12 @@ Result<void> UserStore::update_password_hash(std::string_view username, std::str
                                   {"new password hash", new_hash, false}})) {
     return *error;
   }
-  return counted(do_update_password_hash(username, expected_hash, new_hash));
+  return changed(counted(do_update_password_hash(username, expected_hash, new_hash)));
 }
 
 Result<void> UserStore::delete_user(std::string_view username) {
   if (auto error = first_invalid({username_argument(username)})) return *error;
-  return counted(do_delete_user(username));
+  return changed(counted(do_delete_user(username)));
 }
 
 Result<void> UserStore::create_session(std::string_view username, std::string_view session_id,
@@ -221,7 +228,10 @@ Result<Session> UserStore::rotate(const RotationRequest& rotation) {
     return *error;
   }
   if (auto error = first_negative({rotation.reuse_interval, rotation.inactivity_timeout})) return *error;
-  return counted(do_rotate(rotation));
+  auto rotated = counted(do_rotate(rotation));
+  // A refused rotation may have revoked the session (reuse detection).
+  if (!rotated) return changed(std::move(rotated));
+  return rotated;
 }
 
 Result<Session> UserStore::find_session(std::string_view session_id) const {
@@ -231,14 +241,14 @@ Result<Session> UserStore::find_session(std::string_view session_id) const {
 
 Result<void> UserStore::revoke_session(std::string_view session_id) {
   if (auto error = first_invalid({session_argument(session_id)})) return *error;
-  return counted(do_revoke_session(session_id));
+  return changed(counted(do_revoke_session(session_id)));
 }
 
 Result<std::size_t> UserStore::revoke_all_sessions(std::string_view username, std::string_view except_session_id) {
   if (auto error = first_invalid({username_argument(username), {"kept session id", except_session_id, false}})) {
     return *error;
   }
-  return counted(do_revoke_all_sessions(username, except_session_id));
+  return changed(counted(do_revoke_all_sessions(username, except_session_id)));
 }
 
 Result<std::vector<Session>> UserStore::list_sessions(std::string_view username, std::int64_t now,
@@ -262,7 +272,7 @@ Result<bool> UserStore::is_session_active(std::string_view session_id, std::int6
 
 Result<std::size_t> UserStore::purge_expired(std::int64_t now, std::chrono::seconds inactivity_timeout) {
   if (auto error = first_negative({inactivity_timeout})) return *error;
-  return counted(do_purge_expired(now, inactivity_timeout));
+  return changed(counted(do_purge_expired(now, inactivity_timeout)));
 }
 
 Result<void> UserStore::ping() const { return counted(do_ping()); }
@@ -270,6 +280,14 @@ Result<void> UserStore::ping() const { return counted(do_ping()); }
 std::chrono::milliseconds UserStore::default_session_cache_staleness() const noexcept {
   return do_default_session_cache_staleness();
 }
+
+SessionChanges UserStore::session_changes() const noexcept {
+  const SessionChanges others = do_session_changes();
+  // Both counters only grow, so their sum changes whenever either does.
+  return {own_changes_.load(std::memory_order_acquire) + others.generation, others.complete};
+}
+
+SessionChanges UserStore::do_session_changes() const noexcept { return {}; }
 
 std::chrono::milliseconds UserStore::do_default_session_cache_staleness() const noexcept {
   return std::chrono::milliseconds{0};

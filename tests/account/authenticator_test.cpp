@@ -13,6 +13,7 @@
 #include "authcore/dangerous.hpp"
 #include "authcore/memory_user_store.hpp"
 #include "support/catch.hpp"
+#include "support/faulty_store.hpp"
 #include "support/test_support.hpp"
 
 using namespace authcore;
@@ -317,10 +318,11 @@ TEST_CASE("tokens from another key, or expired ones, are refused with their toke
   CHECK(code_of(f.auth.authenticate("garbage")) == ErrorCode::malformed);
 }
 
-TEST_CASE("the session cache trusts 'active' for its staleness and 'ended' for ever", "[authenticator]") {
+TEST_CASE("the session cache trusts 'active' until the store changes, for at most its staleness, 'ended' for ever",
+          "[authenticator][cache]") {
   // Two Authenticators on one store stand for two service instances.
   FixedClock clock(FixedClock::from_unix_seconds(test::kNow));
-  InMemoryUserStore store;
+  test::FaultyStore store;
   AuthenticatorOptions options;
   options.password_policy = fast_policy();
   options.session_cache_staleness = 1s;
@@ -328,16 +330,27 @@ TEST_CASE("the session cache trusts 'active' for its staleness and 'ended' for e
   Authenticator b(store, test::test_key(), options, clock);
   CHECK(a.options().session_cache_staleness == 1s);
   REQUIRE(a.signup("alice", "correct horse"));
-  const auto pair = a.login("alice", "correct horse");
-  REQUIRE(pair);
-  REQUIRE(b.authenticate(pair->access_token));  // cached as active by b
-  REQUIRE(a.logout(pair->access_token));
-  CHECK(code_of(a.authenticate(pair->access_token)) == ErrorCode::revoked);  // a knows at once
-  CHECK(b.authenticate(pair->access_token));                                 // b within its staleness
-  clock.advance(1001ms);
-  CHECK(code_of(b.authenticate(pair->access_token)) == ErrorCode::revoked);
+  const auto first = a.login("alice", "correct horse");
+  const auto second = a.login("alice", "correct horse");
+  REQUIRE(first);
+  REQUIRE(second);
+  REQUIRE(b.authenticate(first->access_token));  // cached as active by b
+  REQUIRE(b.authenticate(second->access_token));
+  REQUIRE(a.logout(first->access_token));
+  CHECK(code_of(a.authenticate(first->access_token)) == ErrorCode::revoked);  // a knows at once
+  CHECK(code_of(b.authenticate(first->access_token)) == ErrorCode::revoked);  // so does b: the store changed
+  REQUIRE(b.authenticate(second->access_token));                              // asked again, and cached
 
-  // The default is the store's: zero for memory, so b would have known at once.
+  // With the store silent, 'active' is trusted for the staleness, then asked
+  // again; 'ended' never is.
+  store.session_error = ErrorCode::store_unavailable;
+  CHECK(b.authenticate(second->access_token));
+  clock.advance(1001ms);
+  CHECK(code_of(b.authenticate(second->access_token)) == ErrorCode::store_unavailable);
+  clock.advance(10min);  // within the access token's 15
+  CHECK(code_of(b.authenticate(first->access_token)) == ErrorCode::revoked);
+
+  // The default is the store's: zero for memory.
   InMemoryUserStore plain_store;
   AuthenticatorOptions plain;
   plain.password_policy = fast_policy();
@@ -542,20 +555,19 @@ TEST_CASE("a disabled account: the right password is account_disabled, a wrong o
   CHECK(f.auth.login("alice", "correct horse"));
 }
 
-TEST_CASE("a disabled account's tokens stop within the cache's staleness on another instance", "[authenticator]") {
+TEST_CASE("a disabled account's tokens stop at the next request, also when disabled past the Authenticator",
+          "[authenticator][cache]") {
   FixedClock clock(FixedClock::from_unix_seconds(test::kNow));
   InMemoryUserStore store;
   AuthenticatorOptions options;
   options.password_policy = fast_policy();
-  options.session_cache_staleness = 1s;
+  options.session_cache_staleness = 1h;
   Authenticator auth(store, test::test_key(), options, clock);
   REQUIRE(auth.signup("alice", "correct horse"));
   const auto pair = auth.login("alice", "correct horse");
   REQUIRE(pair);
   REQUIRE(auth.authenticate(pair->access_token));  // cached as active
-  REQUIRE(store.set_disabled("alice", true));      // by another process, e.g. authctl
-  CHECK(auth.authenticate(pair->access_token));    // within the staleness
-  clock.advance(1001ms);
+  REQUIRE(store.set_disabled("alice", true));      // straight on the store, as an admin route would
   CHECK(code_of(auth.authenticate(pair->access_token)) == ErrorCode::revoked);
 }
 
@@ -784,4 +796,42 @@ TEST_CASE("extra_claims adds claims to access tokens, registered names are refus
   none.extra_claims = [](const User&) { return nlohmann::json(); };
   Fixture g(none);
   CHECK(g.signed_up_and_logged_in().scope == "me");
+}
+
+TEST_CASE("the session cache answers alone until the store's change generation moves", "[authenticator][cache]") {
+  test::FaultyStore store;
+  FixedClock clock(FixedClock::from_unix_seconds(test::kNow));
+  AuthenticatorOptions options;
+  options.password_policy = fast_policy();
+  options.session_cache_staleness = std::chrono::hours{1};
+  Authenticator auth(store, test::test_key(), options, clock);
+  REQUIRE(auth.signup("alice", "correct horse"));
+  const auto pair = auth.login("alice", "correct horse");
+  REQUIRE(pair);
+  REQUIRE(auth.authenticate(pair->access_token));
+
+  store.session_error = ErrorCode::store_unavailable;
+  CHECK(auth.authenticate(pair->access_token));  // from the cache: the store was not asked
+
+  REQUIRE(store.set_roles("alice", {"user"}));  // any revoking write moves the generation
+  CHECK(auth.authenticate(pair->access_token).error().code == ErrorCode::store_unavailable);
+
+  store.session_error.reset();
+  CHECK(auth.authenticate(pair->access_token));
+  CHECK(store.session_changes().complete);
+}
+
+TEST_CASE("with a zero staleness the session cache never answers for the store", "[authenticator][cache]") {
+  test::FaultyStore store;
+  FixedClock clock(FixedClock::from_unix_seconds(test::kNow));
+  AuthenticatorOptions options;
+  options.password_policy = fast_policy();
+  options.session_cache_staleness = std::chrono::milliseconds{0};
+  Authenticator auth(store, test::test_key(), options, clock);
+  REQUIRE(auth.signup("alice", "correct horse"));
+  const auto pair = auth.login("alice", "correct horse");
+  REQUIRE(pair);
+  REQUIRE(auth.authenticate(pair->access_token));
+  store.session_error = ErrorCode::store_unavailable;
+  CHECK(auth.authenticate(pair->access_token).error().code == ErrorCode::store_unavailable);
 }

@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "account/session_cache_check.hpp"
 #include "account/session_flow_check.hpp"
 #include "schema_v1_check.hpp"
 #include "stores/sqlite_database.hpp"
@@ -103,6 +104,19 @@ TEST_CASE("SqliteUserStore meets the contract with a single pooled connection", 
 TEST_CASE("the Authenticator's session rules hold on SqliteUserStore", "[authenticator][sessions][sqlite]") {
   const test::TempDir dir;
   test::check_session_flows([&] { return open_store(dir.file("users.db")); });
+}
+
+// Two stores on one file are two sets of connections, as two processes
+// would have: each hears of the other's commits through data_version.
+TEST_CASE("revocations reach the session cache: at once on this instance, within 100 ms from another",
+          "[authenticator][sessions][sqlite]") {
+  using namespace std::chrono_literals;
+  const test::TempDir dir;
+  test::check_revocations_reach_caches(
+      [&] {
+        return test::Instances{open_store(dir.file("users.db")), open_store(dir.file("users.db"))};
+      },
+      100ms);
 }
 
 TEST_CASE("SqliteUserStore keeps its data and records the schema version", "[store][sqlite]") {

@@ -719,6 +719,29 @@ inline void check_session_lifetime_contract(UserStore& store) {
 }
 
 /// The whole contract: users, sessions, and a health check.
+// Each revoking write moves session_changes() before it returns, succeeding
+// or not, so that a session cache asks again on the very next request.
+inline void check_change_generation_contract(UserStore& store) {
+  REQUIRE_STORE_OK(store.create_user(contract_user("alice")));
+  REQUIRE_STORE_OK(store.create_session("alice", "s1", "j1", kSessionEnd));
+  const auto moves = [&](const char* what, auto&& write) {
+    const auto before = store.session_changes().generation;
+    (void)write();
+    INFO(what);
+    CHECK(store.session_changes().generation != before);
+  };
+  moves("refused rotation", [&] { return store.rotate("s1", "not-j1", "j2", kNow); });
+  moves("revoke_session", [&] { return store.revoke_session("s1"); });
+  moves("revoke_session of an unknown session", [&] { return store.revoke_session("unknown"); });
+  moves("revoke_all_sessions", [&] { return store.revoke_all_sessions("alice"); });
+  moves("set_roles", [&] { return store.set_roles("alice", {"admin"}); });
+  moves("update_password_hash", [&] { return store.update_password_hash("alice", "wrong", "new"); });
+  moves("set_disabled", [&] { return store.set_disabled("alice", true); });
+  moves("purge_expired", [&] { return store.purge_expired(kNow); });
+  moves("delete_user", [&] { return store.delete_user("alice"); });
+  CHECK(store.session_changes().complete);
+}
+
 inline void check_user_store_contract(const StoreFactory& make_store) {
   const std::unique_ptr<UserStore> store = make_store();
   REQUIRE(store != nullptr);
@@ -727,6 +750,7 @@ inline void check_user_store_contract(const StoreFactory& make_store) {
   SECTION("accounts") { check_account_contract(*store); }
   SECTION("sessions") { check_session_contract(*store); }
   SECTION("session lifetimes") { check_session_lifetime_contract(*store); }
+  SECTION("change generation") { check_change_generation_contract(*store); }
 }
 
 }  // namespace authcore::test

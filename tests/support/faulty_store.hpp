@@ -70,6 +70,7 @@ class FaultyStore final : public UserStore {
   Result<std::size_t> do_purge_expired(std::int64_t now, std::chrono::seconds inactivity_timeout) override {
     return store_.purge_expired(now, inactivity_timeout);
   }
+  SessionChanges do_session_changes() const noexcept override { return store_.session_changes(); }
   Result<void> do_ping() const override {
     if (ping_error) return Error{*ping_error, "connection to server on socket failed: host db.internal"};
     return store_.ping();
