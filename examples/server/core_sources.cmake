@@ -7,6 +7,7 @@ set(AUTHCORE_SERVER_CORE_SOURCES
   "${CMAKE_CURRENT_LIST_DIR}/client_address.cpp"
   "${CMAKE_CURRENT_LIST_DIR}/cors.cpp"
   "${CMAKE_CURRENT_LIST_DIR}/metrics.cpp"
+  "${CMAKE_CURRENT_LIST_DIR}/profile_cache.cpp"
   "${CMAKE_CURRENT_LIST_DIR}/prometheus_text.cpp"
   "${CMAKE_CURRENT_LIST_DIR}/replies.cpp"
   "${CMAKE_CURRENT_LIST_DIR}/request_decoding.cpp"

@@ -25,6 +25,7 @@
 
 #include "audit_log.hpp"
 #include "authcore/authcore.hpp"
+#include "authcore/postgres_login_throttle.hpp"
 #include "authcore/postgres_user_store.hpp"
 #include "authcore/sqlite_user_store.hpp"
 #include "hangup.hpp"
@@ -46,15 +47,37 @@ using authcore_server::Metrics;
 using authcore_server::is_postgres_url;
 using authcore_server::Settings;
 
-authcore::Result<std::unique_ptr<authcore::UserStore>> open_store(const std::string& db) {
+authcore::PostgresUserStoreOptions postgres_options(const Settings& settings) {
+  authcore::PostgresUserStoreOptions options;
+  options.schema = settings.db_schema;
+  return options;
+}
+
+authcore::Result<std::unique_ptr<authcore::UserStore>> open_store(const Settings& settings) {
+  const std::string& db = settings.db;
   if (is_postgres_url(db)) {
-    auto store = authcore::PostgresUserStore::open(db);
+    auto store = authcore::PostgresUserStore::open(db, postgres_options(settings));
     if (!store) return store.error();
     return std::unique_ptr<authcore::UserStore>(std::move(*store));
   }
   auto store = authcore::SqliteUserStore::open(db);
   if (!store) return store.error();
   return std::unique_ptr<authcore::UserStore>(std::move(*store));
+}
+
+// The failed-login counters: in the database for a fleet sharing
+// PostgreSQL (every instance counts the same failures), in memory for one
+// instance on SQLite.
+authcore::Result<std::shared_ptr<authcore::LoginThrottle>> open_login_throttle(const Settings& settings) {
+  authcore::LoginThrottleOptions policy;
+  policy.free_attempts = settings.login_free_attempts;
+  policy.max_delay = std::chrono::seconds(settings.login_max_delay);
+  if (!is_postgres_url(settings.db)) {
+    return std::shared_ptr<authcore::LoginThrottle>(std::make_shared<authcore::InMemoryLoginThrottle>(policy));
+  }
+  auto throttle = authcore::PostgresLoginThrottle::open(settings.db, postgres_options(settings), policy);
+  if (!throttle) return throttle.error();
+  return std::shared_ptr<authcore::LoginThrottle>(std::move(*throttle));
 }
 
 // 1,000 idle clients must not run the process out of descriptors: take the
@@ -133,7 +156,9 @@ authcore_server::HttpServerConfig network_config(const Settings& settings) {
 
 // The policies of DESIGN §7's flags; every security event goes to the audit
 // log (when there is one) and the metrics.
-authcore::AuthenticatorOptions authenticator_options(const Settings& settings, AuditLog* audit, Metrics& metrics) {
+authcore::AuthenticatorOptions authenticator_options(const Settings& settings,
+                                                     std::shared_ptr<authcore::LoginThrottle> throttle, AuditLog* audit,
+                                                     Metrics& metrics) {
   authcore::AuthenticatorOptions options;
   options.access_ttl = std::chrono::seconds(settings.access_ttl);
   options.refresh_ttl = std::chrono::seconds(settings.refresh_ttl);
@@ -147,10 +172,7 @@ authcore::AuthenticatorOptions authenticator_options(const Settings& settings, A
   authcore::HashGateOptions gate;
   gate.workers = settings.hash_workers;
   options.hash_gate = std::make_shared<authcore::HashGate>(gate);
-  authcore::LoginThrottleOptions throttle;
-  throttle.free_attempts = settings.login_free_attempts;
-  throttle.max_delay = std::chrono::seconds(settings.login_max_delay);
-  options.login_throttle = std::make_shared<authcore::InMemoryLoginThrottle>(throttle);
+  options.login_throttle = std::move(throttle);
   options.on_security_event = [audit, &metrics](const authcore::SecurityEvent& event) {
     metrics.count(event.kind);
     if (audit != nullptr) audit->record(event);
@@ -169,8 +191,12 @@ int serve(const Settings& settings) {
   } catch (const std::runtime_error& error) {
     return fail("tls", error.what());
   }
-  auto store = open_store(settings.db);
+  auto store = open_store(settings);
   if (!store) return fail("store", std::string(authcore::to_string(store.error().code)) + ": " + store.error().message);
+  auto throttle = open_login_throttle(settings);
+  if (!throttle) {
+    return fail("store", std::string(authcore::to_string(throttle.error().code)) + ": " + throttle.error().message);
+  }
   std::unique_ptr<AuditLog> audit;
   try {
     if (!settings.audit_log.empty()) audit = std::make_unique<AuditLog>(settings.audit_log);
@@ -179,7 +205,8 @@ int serve(const Settings& settings) {
   }
 
   Metrics metrics(authcore_server::Service::route_patterns());
-  authcore::Authenticator auth(**store, std::move(*keys), authenticator_options(settings, audit.get(), metrics));
+  authcore::Authenticator auth(**store, std::move(*keys),
+                               authenticator_options(settings, std::move(*throttle), audit.get(), metrics));
 
   // Store writes that are not password work (refresh, logout, the purge) run
   // here, off the network threads: a durable SQLite commit waits for the disk.

@@ -377,9 +377,16 @@ std::optional<authcore::Claims> Service::authenticate(const Exchange& exchange, 
 void Service::me(const Exchange& exchange, Responder respond) const {
   const auto claims = authenticate(exchange, respond, kMeScope);
   if (!claims) return;
-  const auto user = store_.find_user(*claims->subject());
+  const std::string_view username = *claims->subject();
+  const auto changes = store_.session_changes();
+  if (auto body = profiles_.find(username, changes)) {
+    return respond(content_reply(respond.to(), http::status::ok, "application/json", std::move(*body)));
+  }
+  const auto user = store_.find_user(username);
   if (!user) return respond(failure_reply(respond.to(), user.error()));  // a deleted user is not_found: 401
-  respond(json_reply(respond.to(), http::status::ok, user_json(*user)));
+  auto reply = json_reply(respond.to(), http::status::ok, user_json(*user));
+  profiles_.remember(username, changes.generation, reply.body());
+  respond(std::move(reply));
 }
 
 void Service::protected_hello(const Exchange& exchange, Responder respond) const {

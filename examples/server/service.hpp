@@ -15,6 +15,7 @@
 #include "cors.hpp"
 #include "http_message.hpp"
 #include "metrics.hpp"
+#include "profile_cache.hpp"
 #include "request_decoding.hpp"
 #include "responder.hpp"
 #include "route_table.hpp"
@@ -151,6 +152,7 @@ class Service {
   ServiceOptions options_;
   std::string openapi_document_;  // written once, from routes()
   std::string docs_page_;
+  mutable ProfileCache profiles_;  // /users/me bodies, until the store's change generation moves
 };
 
 }  // namespace authcore_server

@@ -118,6 +118,9 @@ void add_flags(CLI::App& app, Settings& settings) {
   app.add_option("--port", settings.port, "Port to listen on (0: any free port)")->capture_default_str();
   app.add_option("--db", settings.db, "SQLite file, or a postgresql:// URL for a shared database")
       ->capture_default_str();
+  app.add_option("--db-schema", settings.db_schema,
+                 "With a postgresql:// --db: the schema holding authcore's tables (created when missing)")
+      ->capture_default_str();
   app.add_option("--secret-file", settings.secret_file,
                  "File holding the HS256 key (one trailing newline ignored); else $AUTHCORE_SECRET, else an "
                  "ephemeral random key");

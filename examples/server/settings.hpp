@@ -28,6 +28,7 @@ struct Settings {
   std::string host = "127.0.0.1";
   unsigned short port = 8000;
   std::string db = "auth.db";
+  std::string db_schema = "authcore";  // PostgresUserStoreOptions::schema
   std::string secret_file;
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   unsigned hash_workers = 0;  ///< 0: one per hardware thread

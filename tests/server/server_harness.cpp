@@ -107,6 +107,12 @@ std::vector<std::string> with_usual_flags(const std::string& db, std::vector<std
   return arguments;
 }
 
+std::vector<std::string> with_schema(const std::string& schema, const std::vector<std::string>& extra) {
+  std::vector<std::string> arguments{"--db-schema", schema};
+  arguments.insert(arguments.end(), extra.begin(), extra.end());
+  return arguments;
+}
+
 http::request<http::string_body> get_request(const std::string& target, const std::string& bearer,
                                              unsigned short port) {
   http::request<http::string_body> request{http::verb::get, target, 11};
@@ -157,7 +163,7 @@ std::string HttpReply::header(const std::string& name) const {
 std::vector<Backend> backends() {
   std::vector<Backend> all{{"sqlite", temporary_database()}};
   if (const char* url = std::getenv("AUTHCORE_TEST_POSTGRES_URL"); url != nullptr && *url != '\0') {
-    all.push_back({"postgres", url});
+    all.push_back({"postgres", url, unique_name("server")});
   } else if (const char* required = std::getenv("AUTHCORE_REQUIRE_POSTGRES");
              required && std::string(required) == "1") {
     FAIL("AUTHCORE_REQUIRE_POSTGRES=1 but AUTHCORE_TEST_POSTGRES_URL is not set");
@@ -181,6 +187,9 @@ std::string temporary_database() {
 
 ServerProcess::ServerProcess(const std::string& db, std::vector<std::string> extra)
     : ServerProcess(ServerLaunch{with_usual_flags(db, std::move(extra)), {}}) {}
+
+ServerProcess::ServerProcess(const Backend& backend, std::vector<std::string> extra)
+    : ServerProcess(backend.db, backend.schema.empty() ? std::move(extra) : with_schema(backend.schema, extra)) {}
 
 ServerProcess::ServerProcess(const ServerLaunch& launch) {
   int out[2];

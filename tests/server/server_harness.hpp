@@ -31,6 +31,9 @@ struct HttpReply {
 struct Backend {
   std::string name;  ///< "sqlite" or "postgres"
   std::string db;    ///< the --db argument
+  /// PostgreSQL: a --db-schema of the test's own, so that no two tests
+  /// share the fleet-wide login throttle's counters (or anything else).
+  std::string schema{};
 };
 
 /// The backends to run on: SQLite always; PostgreSQL when the test server is
@@ -51,6 +54,8 @@ class ServerProcess {
   /// Starts authcore-server with `db`, the test key and `extra` flags, and
   /// waits until it listens.
   explicit ServerProcess(const std::string& db, std::vector<std::string> extra = {});
+  /// As above, on `backend` (its database, and its schema if it has one).
+  explicit ServerProcess(const Backend& backend, std::vector<std::string> extra = {});
   /// Starts authcore-server with exactly `launch.arguments` (AUTHCORE_SECRET
   /// is the test key) and waits until it listens on the port it names.
   explicit ServerProcess(const ServerLaunch& launch);

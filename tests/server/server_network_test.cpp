@@ -128,7 +128,7 @@ TEST_CASE("with --cors-origin, a browser's preflight is answered and responses a
 TEST_CASE("/livez and /readyz answer 200 while the store answers", "[server][probes]") {
   const Backend backend = GENERATE(from_range(backends()));
   INFO("backend " << backend.name);
-  ServerProcess server(backend.db);
+  ServerProcess server(backend);
   const auto live = server.get("/livez");
   CHECK(live.status == 200);
   CHECK(live.json() == json{{"status", "ok"}});

@@ -494,6 +494,7 @@ TEST_CASE("a server runs from a configuration file alone, every flag settable th
       {"host", "127.0.0.1"},
       {"port", "0"},
       {"db", "\"" + db + "\""},
+      {"db-schema", "\"authcore\""},  // read, and of no use with SQLite
       {"keys-file", "\"" + keys + "\""},
       {"threads", "2"},
       {"hash-workers", "1"},

@@ -50,7 +50,7 @@ void check_invalid_token(const HttpReply& reply) {
 TEST_CASE("GET /sessions lists the user's sessions, DELETE /sessions/{id} ends one of them", "[server][sessions]") {
   const Backend backend = GENERATE(from_range(backends()));
   INFO("backend " << backend.name);
-  ServerProcess server(backend.db);
+  ServerProcess server(backend);
   const std::string alice = signed_up(server, "alice");
   const Login phone = logged_in(server, alice, "phone-app/1.0");
   const Login browser = logged_in(server, alice, "browser/2.0");
@@ -95,7 +95,7 @@ TEST_CASE("GET /sessions lists the user's sessions, DELETE /sessions/{id} ends o
 TEST_CASE("POST /logout?scope= ends this session, the others, or all of them", "[server][sessions]") {
   const Backend backend = GENERATE(from_range(backends()));
   INFO("backend " << backend.name);
-  ServerProcess server(backend.db);
+  ServerProcess server(backend);
   const std::string alice = signed_up(server, "alice");
   const Login one = logged_in(server, alice, "a");
   const Login two = logged_in(server, alice, "b");
@@ -129,7 +129,7 @@ TEST_CASE("with a refresh reuse interval a retried refresh gets the same pair, w
   const Backend backend = GENERATE(from_range(backends()));
   INFO("backend " << backend.name);
   SECTION("with an interval of 10 s") {
-    ServerProcess server(backend.db, {"--refresh-reuse-interval", "10"});
+    ServerProcess server(backend, {"--refresh-reuse-interval", "10"});
     const Login login = logged_in(server, signed_up(server, "alice"), "tab");
     const auto first = server.post_json("/refresh", {{"refresh_token", login.refresh_token}});
     REQUIRE(first.status == 200);
@@ -141,7 +141,7 @@ TEST_CASE("with a refresh reuse interval a retried refresh gets the same pair, w
     CHECK(server.terminate() == 0);
   }
   SECTION("by default") {
-    ServerProcess server(backend.db);
+    ServerProcess server(backend);
     const Login login = logged_in(server, signed_up(server, "alice"), "tab");
     const auto first = server.post_json("/refresh", {{"refresh_token", login.refresh_token}});
     REQUIRE(first.status == 200);
@@ -154,7 +154,7 @@ TEST_CASE("with a refresh reuse interval a retried refresh gets the same pair, w
 TEST_CASE("a session inactivity timeout ends a session that was not refreshed in time", "[server][sessions]") {
   const Backend backend = GENERATE(from_range(backends()));
   INFO("backend " << backend.name);
-  ServerProcess server(backend.db, {"--session-inactivity-timeout", "1"});
+  ServerProcess server(backend, {"--session-inactivity-timeout", "1"});
   const Login login = logged_in(server, signed_up(server, "alice"), "idle");
   // Two whole seconds later the session has been idle for more than one.
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));
