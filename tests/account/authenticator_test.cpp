@@ -798,40 +798,51 @@ TEST_CASE("extra_claims adds claims to access tokens, registered names are refus
   CHECK(g.signed_up_and_logged_in().scope == "me");
 }
 
-TEST_CASE("the session cache answers alone until the store's change generation moves", "[authenticator][cache]") {
+namespace {
+
+// An Authenticator caching active sessions for `staleness`, on a store
+// whose session lookups can be made to fail, with alice logged in and her
+// session looked up once.
+struct CachedSession {
+  explicit CachedSession(std::chrono::milliseconds staleness)
+      : auth(store, test::test_key(), options(staleness), clock) {
+    REQUIRE(auth.signup("alice", "correct horse"));
+    auto pair = auth.login("alice", "correct horse");
+    REQUIRE(pair);
+    access_token = pair->access_token;
+    REQUIRE(auth.authenticate(access_token));
+  }
+
+  static AuthenticatorOptions options(std::chrono::milliseconds staleness) {
+    AuthenticatorOptions options;
+    options.password_policy = fast_policy();
+    options.session_cache_staleness = staleness;
+    return options;
+  }
+
   test::FaultyStore store;
-  FixedClock clock(FixedClock::from_unix_seconds(test::kNow));
-  AuthenticatorOptions options;
-  options.password_policy = fast_policy();
-  options.session_cache_staleness = std::chrono::hours{1};
-  Authenticator auth(store, test::test_key(), options, clock);
-  REQUIRE(auth.signup("alice", "correct horse"));
-  const auto pair = auth.login("alice", "correct horse");
-  REQUIRE(pair);
-  REQUIRE(auth.authenticate(pair->access_token));
+  FixedClock clock{FixedClock::from_unix_seconds(test::kNow)};
+  Authenticator auth;
+  std::string access_token;
+};
 
-  store.session_error = ErrorCode::store_unavailable;
-  CHECK(auth.authenticate(pair->access_token));  // from the cache: the store was not asked
+}  // namespace
 
-  REQUIRE(store.set_roles("alice", {"user"}));  // any revoking write moves the generation
-  CHECK(auth.authenticate(pair->access_token).error().code == ErrorCode::store_unavailable);
+TEST_CASE("the session cache answers alone until the store's change generation moves", "[authenticator][cache]") {
+  CachedSession f(1h);
+  f.store.session_error = ErrorCode::store_unavailable;
+  CHECK(f.auth.authenticate(f.access_token));  // from the cache: the store was not asked
 
-  store.session_error.reset();
-  CHECK(auth.authenticate(pair->access_token));
-  CHECK(store.session_changes().complete);
+  REQUIRE(f.store.set_roles("alice", {"user"}));  // any revoking write moves the generation
+  CHECK(f.auth.authenticate(f.access_token).error().code == ErrorCode::store_unavailable);
+
+  f.store.session_error.reset();
+  CHECK(f.auth.authenticate(f.access_token));
+  CHECK(f.store.session_changes().complete);
 }
 
 TEST_CASE("with a zero staleness the session cache never answers for the store", "[authenticator][cache]") {
-  test::FaultyStore store;
-  FixedClock clock(FixedClock::from_unix_seconds(test::kNow));
-  AuthenticatorOptions options;
-  options.password_policy = fast_policy();
-  options.session_cache_staleness = std::chrono::milliseconds{0};
-  Authenticator auth(store, test::test_key(), options, clock);
-  REQUIRE(auth.signup("alice", "correct horse"));
-  const auto pair = auth.login("alice", "correct horse");
-  REQUIRE(pair);
-  REQUIRE(auth.authenticate(pair->access_token));
-  store.session_error = ErrorCode::store_unavailable;
-  CHECK(auth.authenticate(pair->access_token).error().code == ErrorCode::store_unavailable);
+  CachedSession f(0ms);
+  f.store.session_error = ErrorCode::store_unavailable;
+  CHECK(f.auth.authenticate(f.access_token).error().code == ErrorCode::store_unavailable);
 }
