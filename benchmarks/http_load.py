@@ -43,6 +43,10 @@ def parse_wrk(path):
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
     if bad:
         fail(f"{bad.group(1)} non-2xx responses in {path}:\n{text}")
+    # Refused connections: the server is gone.
+    refused = re.search(r"Socket errors: connect (\d+)", text)
+    if (refused and int(refused.group(1)) > 0) or float(rps.group(1)) == 0:
+        fail(f"the server did not answer in {path}:\n{text}")
     print(f"{float(rps.group(1)):.0f} {to_ms(p50.group(1)):.3f} {to_ms(p99.group(1)):.3f}")
 
 
