@@ -25,8 +25,8 @@ packages=(
   # tests: a real Prometheus scraping authcore-server's /metrics, and the
   # sqlite3 shell whose online backup docs/operations.md prescribes
   prometheus sqlite3
-  # benchmarks and their peers
-  libbenchmark-dev libjwt-dev libcpp-jwt-dev wrk
+  # benchmarks and their peers; gnuplot draws benchmarks/http_load.sh's sweep
+  libbenchmark-dev libjwt-dev libcpp-jwt-dev wrk gnuplot-nox
   # fuzzing (clang's libFuzzer runtime) and the API reference
   clang-14 libclang-rt-14-dev doxygen
   # CI's style checks: tests/format/check_format.sh, tests/tidy/check_tidy.sh
