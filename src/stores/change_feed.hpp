@@ -10,6 +10,7 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "authcore/user_store.hpp"
 
@@ -48,11 +49,14 @@ class WatcherThread {
  public:
   using Pause = std::function<bool(std::chrono::milliseconds)>;
 
+  // The thread runs a std::function, not the lambda itself: std::thread's
+  // state type would then name the lambda, an inline function's type of
+  // vague linkage, and the shared libraries would export it.
   explicit WatcherThread(std::function<void(const Pause&)> step)
-      : thread_([this, step = std::move(step)] {
+      : thread_(std::function<void()>([this, step = std::move(step)] {
           const Pause pause = [this](std::chrono::milliseconds period) { return sleep_unless_stopped(period); };
           while (!stopping()) step(pause);
-        }) {}
+        })) {}
 
   ~WatcherThread() {
     {
