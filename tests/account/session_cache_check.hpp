@@ -78,7 +78,8 @@ struct TwoInstances {
 inline void check_revocations_reach_caches(const InstancesFactory& make_instances, std::chrono::milliseconds bound) {
   TwoInstances fleet(make_instances);
   const TokenPair pair = fleet.cached_on_a();
-  const auto session_id = *fleet.a.authenticate(pair.access_token)->session_id();
+  // A string of its own: the view session_id() gives dies with the claims.
+  const std::string session_id(*fleet.a.authenticate(pair.access_token)->session_id());
   UserStore& own = *fleet.stores[0];
   UserStore& other = *fleet.stores[1];
 
