@@ -17,6 +17,7 @@
 
 #include <array>
 #include <cstdio>
+#include <limits>
 #include <optional>
 #include <string_view>
 #include <type_traits>
@@ -44,6 +45,19 @@ constexpr bool is_tls = std::is_same_v<Stream, TlsStream>;
 constexpr const char* kStrictTransportSecurity = "max-age=63072000";
 // How long a closing TLS connection waits for the client's close_notify.
 constexpr auto kTlsShutdownTimeout = std::chrono::seconds(2);
+// How long a refused request's connection reads and discards what follows.
+constexpr auto kLingerTimeout = std::chrono::seconds(2);
+
+// Deadlines. Beast's tcp_stream timeouts arm a timer for every read and
+// write and cancel it when the operation ends: four timer operations per
+// request, each through the io_context's one lock, which two network
+// threads then fight over (perf, docs/performance.md). Here a connection
+// only stores when what it waits for is overdue, and one timer of the
+// server checks all of them every kSweepInterval. Timeouts are whole
+// seconds, so enforcing them up to kSweepInterval late changes nothing a
+// client can rely on.
+constexpr auto kSweepInterval = std::chrono::milliseconds(200);
+constexpr SteadyClock::rep kNoDeadline = std::numeric_limits<SteadyClock::rep>::max();
 
 std::vector<std::string_view> field_values(const Request& request, std::string_view name) {
   std::vector<std::string_view> values;
@@ -83,8 +97,36 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     });
   }
 
+  // Called by the server's sweep, on its own strand: the deadline is read
+  // there, and checked again on this connection's strand, where it is set.
+  void expire_if_overdue(SteadyClock::time_point now) override {
+    if (!overdue(now)) return;
+    asio::post(stream_.get_executor(), [self = this->shared_from_this(), now] {
+      if (!self->overdue(now)) return;
+      self->disarm();
+      self->drop();
+    });
+  }
+
  private:
   beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+  // The connection closes if it is still waiting `timeout` from now.
+  void arm(std::chrono::seconds timeout) {
+    deadline_.store((SteadyClock::now() + timeout).time_since_epoch().count(), std::memory_order_relaxed);
+  }
+  void disarm() { deadline_.store(kNoDeadline, std::memory_order_relaxed); }
+  bool overdue(SteadyClock::time_point now) const {
+    return deadline_.load(std::memory_order_relaxed) <= now.time_since_epoch().count();
+  }
+
+  // A response produced on this connection's strand (a handler that ran
+  // inline) is written at once; one from another thread is posted back.
+  bool on_strand() {
+    using Strand = asio::strand<asio::io_context::executor_type>;
+    const auto* strand = lowest().get_executor().template target<Strand>();
+    return strand != nullptr && strand->running_in_this_thread();
+  }
 
   std::optional<asio::ip::address> peer_address() {
     beast::error_code ec;
@@ -99,7 +141,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void handshake() {
     if constexpr (is_tls<Stream>) {
       reading_ = true;
-      lowest().expires_after(server_.config().handshake_timeout);
+      arm(server_.config().handshake_timeout);
       stream_.async_handshake(asio::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
         if (ec) return self->drop();
         self->read_head();
@@ -115,7 +157,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     parser_->header_limit(static_cast<std::uint32_t>(Service::max_header_bytes));
     parser_->body_limit(Service::max_body_bytes);
     reading_ = true;
-    lowest().expires_after(server_.config().read_timeout);
+    arm(server_.config().read_timeout);
     http::async_read_header(
         stream_, buffer_, *parser_,
         [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_head(ec); });
@@ -139,6 +181,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
                         });
       return;
     }
+    // A request without a body is whole once its head is: no read to wait for.
+    if (parser_->is_done()) return on_body({});
     read_body();
   }
 
@@ -150,7 +194,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void on_body(beast::error_code ec) {
     if (ec) return on_read_error(ec);
     reading_ = false;
-    lowest().expires_never();
+    disarm();
     request_ = parser_->release();
     identify_client();
     // The response may come back on a HashGate or blocking-pool thread. That
@@ -163,12 +207,16 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     server_.service().handle(
         request_, client_,
         [&io, self = this->shared_from_this(), work = asio::make_work_guard(io)](Response response) mutable {
-          asio::post(io, [self = std::move(self), response = std::move(response)]() mutable {
-            const auto strand = self->stream_.get_executor();
-            asio::dispatch(strand, [self = std::move(self), response = std::move(response)]() mutable {
-              self->write(std::move(response));
+          if (self->on_strand()) {
+            self->write(std::move(response));
+          } else {
+            asio::post(io, [self = std::move(self), response = std::move(response)]() mutable {
+              const auto strand = self->stream_.get_executor();
+              asio::dispatch(strand, [self = std::move(self), response = std::move(response)]() mutable {
+                self->write(std::move(response));
+              });
             });
-          });
+          }
           work.reset();
         });
   }
@@ -213,12 +261,12 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     if (server_.stopping()) response.keep_alive(false);
     if constexpr (is_tls<Stream>) response.set(http::field::strict_transport_security, kStrictTransportSecurity);
     log(response.result_int());
-    auto shared = std::make_shared<Response>(std::move(response));
-    lowest().expires_after(server_.config().read_timeout);
-    http::async_write(stream_, *shared, [self = this->shared_from_this(), shared](beast::error_code ec, std::size_t) {
+    response_ = std::move(response);
+    arm(server_.config().read_timeout);
+    http::async_write(stream_, response_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return self->drop();
       if (self->lingering_) return self->linger();
-      if (!shared->keep_alive()) return self->close();
+      if (!self->response_.keep_alive()) return self->close();
       self->read_head();
     });
   }
@@ -234,7 +282,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       beast::error_code ignored;
       lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
     }
-    lowest().expires_after(std::chrono::seconds(2));
+    arm(kLingerTimeout);
     drain(0);
   }
 
@@ -268,7 +316,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // client's.
   void close() {
     if constexpr (is_tls<Stream>) {
-      lowest().expires_after(kTlsShutdownTimeout);
+      arm(kTlsShutdownTimeout);
       stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->drop(); });
     } else {
       drop();
@@ -289,6 +337,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   Request request_;
+  Response response_;  // the one being written
+  std::atomic<SteadyClock::rep> deadline_{kNoDeadline};
   SteadyClock::time_point started_{};
   bool reading_ = false;
   bool lingering_ = false;
@@ -298,7 +348,13 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 }  // namespace
 
 HttpServer::HttpServer(asio::io_context& io, const Service& service, HttpServerConfig config)
-    : io_(io), service_(service), config_(std::move(config)), acceptor_(io), retry_timer_(io) {
+    : io_(io),
+      service_(service),
+      config_(std::move(config)),
+      acceptor_(io),
+      retry_timer_(io),
+      sweep_strand_(asio::make_strand(io)),
+      sweep_timer_(sweep_strand_) {
   const tcp::endpoint endpoint(asio::ip::make_address(config_.host), config_.port);
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(asio::socket_base::reuse_address(true));
@@ -310,7 +366,10 @@ HttpServer::~HttpServer() = default;
 
 tcp::endpoint HttpServer::endpoint() const { return acceptor_.local_endpoint(); }
 
-void HttpServer::start() { accept(); }
+void HttpServer::start() {
+  accept();
+  asio::dispatch(sweep_strand_, [this] { sweep_deadlines(); });
+}
 
 HttpServer::ConnectionCounts HttpServer::take_connection_counts() {
   const std::lock_guard lock(connections_mutex_);
@@ -336,6 +395,28 @@ void HttpServer::accept() {
     }
     connection->start();
     accept();
+  });
+}
+
+// Runs on sweep_strand_ until the server has drained.
+void HttpServer::sweep_deadlines() {
+  const auto now = SteadyClock::now();
+  // Checked outside the lock: the last reference to a connection may be
+  // released here, and its destructor takes the lock (forget()).
+  std::vector<std::shared_ptr<Connection>> open;
+  {
+    const std::lock_guard lock(connections_mutex_);
+    if (stopping() && connections_.empty()) return;
+    open.reserve(connections_.size());
+    for (const auto& weak : connections_) {
+      if (auto connection = weak.lock()) open.push_back(std::move(connection));
+    }
+  }
+  for (const auto& connection : open) connection->expire_if_overdue(now);
+  open.clear();
+  sweep_timer_.expires_after(kSweepInterval);
+  sweep_timer_.async_wait([this](beast::error_code ec) {
+    if (!ec) sweep_deadlines();
   });
 }
 
@@ -387,7 +468,9 @@ void HttpServer::report_if_drained() {
     const std::lock_guard lock(connections_mutex_);
     if (stopping() && connections_.empty()) drained = std::exchange(on_drained_, nullptr);
   }
-  if (drained) asio::post(io_, std::move(drained));
+  if (!drained) return;
+  asio::post(sweep_strand_, [this] { sweep_timer_.cancel(); });
+  asio::post(io_, std::move(drained));
 }
 
 }  // namespace authcore_server

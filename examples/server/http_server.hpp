@@ -17,6 +17,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 
 #include "client_address.hpp"
 #include "service.hpp"
@@ -50,6 +51,9 @@ class Connection {
   /// handshake); a request being handled is answered first (and then the
   /// connection closes).
   virtual void stop_if_idle() = 0;
+  /// Closes the connection if what it waits for (a handshake, a request, the
+  /// client reading a response) is overdue at `now`.
+  virtual void expire_if_overdue(std::chrono::steady_clock::time_point now) = 0;
 };
 
 class HttpServer {
@@ -88,6 +92,7 @@ class HttpServer {
  private:
   void accept();
   void accept_after_failure();
+  void sweep_deadlines();
   void report_if_drained();
 
   boost::asio::io_context& io_;
@@ -95,6 +100,10 @@ class HttpServer {
   const HttpServerConfig config_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer retry_timer_;
+  // Enforces every connection's deadline (http_server.cpp: "Deadlines");
+  // its handlers run on sweep_strand_, so shutdown can cancel it safely.
+  boost::asio::strand<boost::asio::io_context::executor_type> sweep_strand_;
+  boost::asio::steady_timer sweep_timer_;
   std::size_t peak_connections_ = 0;  // since take_connection_counts(); guarded by connections_mutex_
   std::atomic<bool> stopping_{false};
   std::mutex connections_mutex_;
