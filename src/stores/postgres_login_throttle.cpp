@@ -162,18 +162,10 @@ class PostgresLoginThrottle::Impl {
 Result<std::unique_ptr<PostgresLoginThrottle>> PostgresLoginThrottle::open(const std::string& conninfo,
                                                                            const PostgresUserStoreOptions& connection,
                                                                            LoginThrottleOptions policy) {
-  if (auto checked = detail::check_postgres_target(conninfo, connection.schema); !checked) return checked.error();
-  auto open_connection = [conninfo, timeout = connection.connect_timeout,
-                          schema = detail::quote_identifier(connection.schema)] {
-    return PostgresConnection::open(conninfo, timeout, schema);
-  };
-  auto first = open_connection();
-  if (!first) return first.error();
-  if (auto migrated = detail::migrate_postgres_schema(**first, connection.schema); !migrated) {
-    return migrated.error();
-  }
-  auto impl = std::make_unique<Impl>(connection, policy, open_connection);
-  impl->pool().adopt(std::move(*first));
+  auto start = detail::start_postgres(conninfo, connection);
+  if (!start) return start.error();
+  auto impl = std::make_unique<Impl>(connection, policy, std::move(start->open_connection));
+  impl->pool().adopt(std::move(start->first));
   return std::unique_ptr<PostgresLoginThrottle>(new PostgresLoginThrottle(std::move(impl)));
 }
 

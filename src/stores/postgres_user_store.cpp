@@ -294,29 +294,30 @@ class PostgresStore final : public detail::SqlUserStore<PostgresConnection, Post
 
 namespace detail {
 
-Result<void> check_postgres_target(const std::string& conninfo, const std::string& schema) {
-  if (auto checked = check_conninfo(conninfo); !checked) return checked;
-  return check_schema_name(schema);
+Result<PostgresStart> start_postgres(const std::string& conninfo, const PostgresUserStoreOptions& options) {
+  if (auto checked = check_conninfo(conninfo); !checked) return checked.error();
+  if (auto checked = check_schema_name(options.schema); !checked) return checked.error();
+  PostgresOpener open_connection = [conninfo, timeout = options.connect_timeout,
+                                    schema = quote_identifier(options.schema)] {
+    return PostgresConnection::open(conninfo, timeout, schema);
+  };
+  auto first = open_connection();
+  if (!first) return first.error();
+  if (auto migrated = migrate(**first, options.schema); !migrated) return migrated.error();
+  return PostgresStart{std::move(open_connection), std::move(*first)};
 }
-
-Result<void> migrate_postgres_schema(PostgresConnection& db, const std::string& schema) { return migrate(db, schema); }
 
 }  // namespace detail
 
 Result<std::unique_ptr<PostgresUserStore>> PostgresUserStore::open(const std::string& conninfo,
                                                                    const PostgresUserStoreOptions& options) {
-  if (auto checked = detail::check_postgres_target(conninfo, options.schema); !checked) return checked.error();
-  auto open_connection = [conninfo, timeout = options.connect_timeout,
-                          schema = detail::quote_identifier(options.schema)] {
-    return PostgresConnection::open(conninfo, timeout, schema);
-  };
-  auto first = open_connection();
-  if (!first) return first.error();
-  if (auto migrated = detail::migrate_postgres_schema(**first, options.schema); !migrated) return migrated.error();
-  auto listener = detail::PostgresListener::start(open_connection, options.schema, options.listen_retry_interval);
+  auto start = detail::start_postgres(conninfo, options);
+  if (!start) return start.error();
+  auto listener =
+      detail::PostgresListener::start(start->open_connection, options.schema, options.listen_retry_interval);
   if (!listener) return listener.error();
-  auto store = std::make_unique<PostgresStore>(options, open_connection, std::move(*listener));
-  store->pool().adopt(std::move(*first));
+  auto store = std::make_unique<PostgresStore>(options, start->open_connection, std::move(*listener));
+  store->pool().adopt(std::move(start->first));
   return std::unique_ptr<PostgresUserStore>(std::move(store));
 }
 
