@@ -30,6 +30,15 @@ struct HashGateOptions {
   /// How long a job may wait before it starts (its deadline, unless
   /// submit() is given one). Default 2 s. Raised to at least 1 ms.
   std::chrono::milliseconds max_wait{2000};
+  /// How much lower than the rest of the process the workers are scheduled
+  /// (a nice increment; Linux only, elsewhere ignored). Default 10: on a
+  /// saturated machine, password hashing gets what the request threads
+  /// leave, so logins running back to back cannot starve cheap requests
+  /// (DESIGN §8; docs/performance.md measures it). When the machine has
+  /// idle cores a hash runs at full speed whatever this is. 0 schedules the
+  /// workers like every other thread: a login flood then takes its share of
+  /// every core from the requests that are already authenticated.
+  int worker_niceness = 10;
 };
 
 /// A snapshot of a HashGate's counters, for monitoring and tests.

@@ -1,5 +1,14 @@
 #include "authcore/hash_gate.hpp"
 
+#if defined(__linux__)
+#include <pthread.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#endif
+
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
@@ -22,6 +31,22 @@ constexpr const char* kDeadlinePassed = "password work waited past its deadline"
 // The gate whose thread this is, if any: run() must not block a gate thread
 // on its own gate.
 thread_local const void* current_gate = nullptr;
+
+// Linux gives each thread a nice value of its own (setpriority(2), NOTES),
+// so the workers can yield to the process's other threads; raising it needs
+// no privilege. The name shows the workers in top -H and perf.
+void become_worker(int niceness) noexcept {
+#if defined(__linux__)
+  (void)pthread_setname_np(pthread_self(), "authcore-hash");
+  if (niceness <= 0) return;
+  const auto thread = static_cast<id_t>(::syscall(SYS_gettid));
+  errno = 0;
+  const int current = ::getpriority(PRIO_PROCESS, thread);
+  if (errno == 0) (void)::setpriority(PRIO_PROCESS, thread, current + niceness);
+#else
+  (void)niceness;
+#endif
+}
 
 HashGateOptions resolved(HashGateOptions options) {
   if (options.workers == 0) options.workers = std::max(1U, std::thread::hardware_concurrency());
@@ -132,6 +157,7 @@ class HashGate::Impl {
 
   void work_loop() noexcept {
     current_gate = this;
+    become_worker(options_.worker_niceness);
     while (auto job = next_job()) run(*job);
   }
 

@@ -6,6 +6,18 @@
 // with a TIMEOUT (tests/CMakeLists.txt): a deadlock fails instead of hanging.
 #include "authcore/hash_gate.hpp"
 
+#if defined(__linux__)
+#include <pthread.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#endif
+
+#include <algorithm>
+#include <utility>
+
 #include <atomic>
 #include <condition_variable>
 #include <memory>
@@ -331,11 +343,41 @@ TEST_CASE("Q=0 admits a job only when a worker is free", "[.][hash_gate]") {
   CHECK(gate.stats().refused_full == 1);
 }
 
+#if defined(__linux__)
+// What the kernel says of the calling thread: its nice value and its name
+// (no Catch2 assertion here: workers call it too).
+std::pair<int, std::string> this_thread_schedule() {
+  errno = 0;
+  const int niceness = getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)));
+  if (errno != 0) return {-100, "getpriority failed"};
+  char name[16] = {};
+  if (pthread_getname_np(pthread_self(), name, sizeof name) != 0) return {niceness, "getname failed"};
+  return {niceness, name};
+}
+
+TEST_CASE("workers are named authcore-hash and run worker_niceness below the process", "[.][hash_gate]") {
+  const int caller_niceness = this_thread_schedule().first;
+  REQUIRE(caller_niceness != -100);
+  for (const int increment : {0, 3}) {
+    HashGateOptions options = gate_options(1, 4, 60s);
+    options.worker_niceness = increment;
+    HashGate gate(options);
+    const auto worker = gate.run([] { return this_thread_schedule(); });
+    REQUIRE(worker);
+    CHECK(worker->first == std::min(caller_niceness + increment, 19));
+    CHECK(worker->second == "authcore-hash");
+  }
+  // The process's own threads are left as they were.
+  CHECK(this_thread_schedule().first == caller_niceness);
+}
+#endif
+
 TEST_CASE("HashGate options: defaults, resolution and misuse", "[.][hash_gate]") {
   const HashGate gate;
   CHECK(gate.options().workers == std::max(1U, std::thread::hardware_concurrency()));
   CHECK(gate.options().max_waiters == 64);
   CHECK(gate.options().max_wait == 2000ms);
+  CHECK(gate.options().worker_niceness == 10);
   CHECK(gate.stats().workers == gate.options().workers);
 
   HashGate tight(gate_options(1, 1, 0ms));
