@@ -124,7 +124,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // inline) is written at once; one from another thread is posted back.
   bool on_strand() {
     using Strand = asio::strand<asio::io_context::executor_type>;
-    const auto* strand = lowest().get_executor().template target<Strand>();
+    // get_executor() returns a copy: keep it while target() points into it.
+    const auto executor = lowest().get_executor();
+    const auto* strand = executor.template target<Strand>();
     return strand != nullptr && strand->running_in_this_thread();
   }
 
