@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <thread>
 #include <utility>
 
 namespace authcore::detail {
@@ -124,7 +125,7 @@ Result<void> SqliteConnection::configure(std::chrono::milliseconds busy_timeout)
   // network file system, https://www.sqlite.org/wal.html). Without WAL,
   // readers and the writer would block each other: refuse rather than
   // silently run slow.
-  if (auto wal = enable_wal(); !wal) return wal;
+  if (auto wal = enable_wal(busy_timeout); !wal) return wal;
   // synchronous=FULL: in WAL mode, NORMAL may lose the latest commits on a
   // power failure (https://www.sqlite.org/pragma.html#pragma_synchronous).
   // A lost rotation would make a spent refresh token live again, and reuse
@@ -134,7 +135,23 @@ Result<void> SqliteConnection::configure(std::chrono::milliseconds busy_timeout)
   return execute_script("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
 }
 
-Result<void> SqliteConnection::enable_wal() {
+Result<void> SqliteConnection::enable_wal(std::chrono::milliseconds busy_timeout) {
+  // Two connections switching a new file to WAL at once both hold a shared
+  // lock and both need the exclusive one. SQLite then answers SQLITE_BUSY
+  // at once instead of calling the busy handler, which could deadlock
+  // (https://www.sqlite.org/c3ref/busy_handler.html). Retrying lets the
+  // other switch finish; the file is then WAL and the pragma a no-op.
+  const auto deadline = std::chrono::steady_clock::now() + busy_timeout;
+  for (;;) {
+    auto switched = switch_to_wal();
+    if (switched || switched.error().code != ErrorCode::store_busy || std::chrono::steady_clock::now() >= deadline) {
+      return switched;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+Result<void> SqliteConnection::switch_to_wal() {
   static constexpr const char kJournalModeWal[] = "PRAGMA journal_mode = WAL";
   auto mode = statement(kJournalModeWal);
   if (!mode) return mode.error();

@@ -112,7 +112,8 @@ class SqliteConnection {
  private:
   explicit SqliteConnection(sqlite3* db) noexcept : db_(db) {}
   Result<void> configure(std::chrono::milliseconds busy_timeout);
-  Result<void> enable_wal();
+  Result<void> enable_wal(std::chrono::milliseconds busy_timeout);
+  Result<void> switch_to_wal();
   std::int64_t changes() const noexcept;
 
   sqlite3* db_;

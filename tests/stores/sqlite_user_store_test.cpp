@@ -261,6 +261,21 @@ TEST_CASE("SqliteUserStore fails with store_busy, never not_found, while another
   REQUIRE_STORE_OK(store->create_user(test::contract_user("bob")));
 }
 
+TEST_CASE("stores opened at once on one new file all open: the switch to WAL waits for the other", "[store][sqlite]") {
+  // Each round is a new file, so every opener races to switch it from the
+  // rollback journal to WAL; SQLite refuses one of two such switches
+  // without calling the busy handler.
+  for (int round = 0; round < 20; ++round) {
+    const test::TempDir dir;
+    const std::string path = dir.file("users.db");
+    std::vector<std::optional<ErrorCode>> outcomes(4);
+    test::run_together(
+        4, [&](int i) { outcomes[static_cast<std::size_t>(i)] = test::outcome(SqliteUserStore::open(path)); });
+    INFO("round " << round);
+    CHECK(test::count_outcome(outcomes, std::nullopt) == 4);
+  }
+}
+
 TEST_CASE("SQLite result codes map to the store error codes", "[store][sqlite]") {
   using detail::sqlite_error_code;
   CHECK(sqlite_error_code(SQLITE_BUSY) == ErrorCode::store_busy);
