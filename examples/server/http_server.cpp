@@ -39,6 +39,10 @@ using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 template <class Stream>
 constexpr bool is_tls = std::is_same_v<Stream, TlsStream>;
 
+// A connection's strand, typed: asking whether it runs in this thread, or
+// posting to it, needs no type-erased executor copy.
+using Strand = asio::strand<asio::io_context::executor_type>;
+
 // RFC 6797 §7.2: only over TLS ("MUST NOT" over plain HTTP). Two years, as
 // Mozilla recommends; no includeSubDomains or preload, which commit other
 // hosts of the domain the server cannot speak for.
@@ -74,10 +78,11 @@ std::vector<std::string_view> field_values(const Request& request, std::string_v
 template <class Stream>
 class Session final : public Connection, public std::enable_shared_from_this<Session<Stream>> {
  public:
-  /// `tls` is the ssl::context for a TlsStream, nothing for a PlainStream.
+  /// `strand` is the one `socket` was accepted on. `tls` is the
+  /// ssl::context for a TlsStream, nothing for a PlainStream.
   template <class... TlsContext>
-  Session(tcp::socket socket, HttpServer& server, TlsContext&... tls)
-      : stream_(std::move(socket), tls...), server_(server), peer_(peer_address()) {
+  Session(tcp::socket socket, Strand strand, HttpServer& server, TlsContext&... tls)
+      : stream_(std::move(socket), tls...), strand_(std::move(strand)), server_(server), peer_(peer_address()) {
     client_ = peer_ ? peer_->to_string() : std::string();
   }
 
@@ -88,11 +93,11 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void start() override {
     beast::error_code ignored;
     lowest().socket().set_option(tcp::no_delay(true), ignored);
-    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->handshake(); });
+    asio::dispatch(strand_, [self = this->shared_from_this()] { self->handshake(); });
   }
 
   void stop_if_idle() override {
-    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+    asio::post(strand_, [self = this->shared_from_this()] {
       if (self->reading_) self->drop();
     });
   }
@@ -101,7 +106,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // there, and checked again on this connection's strand, where it is set.
   void expire_if_overdue(SteadyClock::time_point now) override {
     if (!overdue(now)) return;
-    asio::post(stream_.get_executor(), [self = this->shared_from_this(), now] {
+    asio::post(strand_, [self = this->shared_from_this(), now] {
       if (!self->overdue(now)) return;
       self->disarm();
       self->drop();
@@ -122,13 +127,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   // A response produced on this connection's strand (a handler that ran
   // inline) is written at once; one from another thread is posted back.
-  bool on_strand() {
-    using Strand = asio::strand<asio::io_context::executor_type>;
-    // get_executor() returns a copy: keep it while target() points into it.
-    const auto executor = lowest().get_executor();
-    const auto* strand = executor.template target<Strand>();
-    return strand != nullptr && strand->running_in_this_thread();
-  }
+  bool on_strand() const { return strand_.running_in_this_thread(); }
 
   std::optional<asio::ip::address> peer_address() {
     beast::error_code ec;
@@ -213,7 +212,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
             self->write(std::move(response));
           } else {
             asio::post(io, [self = std::move(self), response = std::move(response)]() mutable {
-              const auto strand = self->stream_.get_executor();
+              const Strand strand = self->strand_;
               asio::dispatch(strand, [self = std::move(self), response = std::move(response)]() mutable {
                 self->write(std::move(response));
               });
@@ -333,6 +332,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   Stream stream_;
+  const Strand strand_;
   HttpServer& server_;
   const std::optional<asio::ip::address> peer_;
   std::string client_;  // the peer, or the client a trusted proxy forwarded for
@@ -381,14 +381,15 @@ HttpServer::ConnectionCounts HttpServer::take_connection_counts() {
 }
 
 void HttpServer::accept() {
-  acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
+  auto strand = asio::make_strand(io_);
+  acceptor_.async_accept(strand, [this, strand](beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted || stopping()) return;
     if (ec) return accept_after_failure();
     std::shared_ptr<Connection> connection;
     if (config_.tls) {
-      connection = std::make_shared<Session<TlsStream>>(std::move(socket), *this, *config_.tls);
+      connection = std::make_shared<Session<TlsStream>>(std::move(socket), strand, *this, *config_.tls);
     } else {
-      connection = std::make_shared<Session<PlainStream>>(std::move(socket), *this);
+      connection = std::make_shared<Session<PlainStream>>(std::move(socket), strand, *this);
     }
     {
       const std::lock_guard lock(connections_mutex_);
